@@ -1,0 +1,121 @@
+// minirt public C++ API.
+//
+//   auto model = minirt::Model::load("model.fb");          // mmap + verify
+//   minirt::Session session(model, {.threads = 2});        // owns the arena
+//   int64_t ids[] = {101, 7592, 102};
+//   auto outputs = session.run({.input_ids = {ids, {1, 3}}});
+//   for (const minirt::OutputView& out : outputs)
+//     printf("%s: [%lld, ...] first=%f\n", out.name, (long long)out.shape[0], out.data[0]);
+//
+// A Model is immutable after load and may be shared by any number of threads.
+// A Session runs one request at a time; use one Session per concurrent caller.
+// Every failure throws minirt::Error with a message naming what is wrong.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace minirt {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kMaxRank = 4;
+
+// A caller-owned int64 tensor: data pointer plus shape. Only read during run().
+struct Int64Tensor {
+  const int64_t* data = nullptr;
+  std::array<int64_t, kMaxRank> shape{};
+  int rank = 0;
+
+  Int64Tensor() = default;
+  Int64Tensor(const int64_t* d, std::initializer_list<int64_t> dims);
+  bool empty() const { return data == nullptr; }
+};
+
+// The three BERT inputs, each [batch, seq]. attention_mask defaults to all
+// ones and token_type_ids to all zeros when left empty.
+struct Inputs {
+  Int64Tensor input_ids;
+  Int64Tensor attention_mask;
+  Int64Tensor token_type_ids;
+};
+
+// A view into the session's arena: valid until the next run() on the session.
+struct OutputView {
+  const char* name = nullptr;
+  const float* data = nullptr;
+  std::array<int64_t, kMaxRank> shape{};
+  int rank = 0;
+  int64_t numel() const;
+};
+
+struct ModelSummary {
+  std::string producer;
+  std::string source;
+  std::vector<std::pair<std::string, std::string>> metadata;
+  int max_batch = 0;
+  int max_seq = 0;
+  size_t file_bytes = 0;
+  size_t weight_bytes = 0;
+  size_t num_ops = 0;
+};
+
+class Model {
+ public:
+  struct Impl;
+
+  // mmaps the file, runs the FlatBuffers verifier and checks every index,
+  // dtype and shape. Throws Error naming the problem.
+  static std::shared_ptr<const Model> load(const std::string& path);
+
+  ModelSummary summary() const;
+  // One line per op: "3 MatMul(gelu_erf) encoder.layer.0.ffn_in  [B,S,768] -> [B,S,3072]".
+  std::vector<std::string> describe_ops() const;
+  // Bytes of the activation arena a session needs at the planned max sizes.
+  size_t arena_bytes() const;
+  // A text dump of the arena plan: one line per planned tensor.
+  std::string plan_dump() const;
+
+  const Impl& impl() const { return *impl_; }
+  ~Model();
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct SessionOptions {
+  int threads = 1;
+};
+
+class Session {
+ public:
+  explicit Session(std::shared_ptr<const Model> model, SessionOptions options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs one request of any batch <= max_batch and seq <= max_seq. No heap
+  // allocation happens inside. The returned views live until the next run().
+  std::span<const OutputView> run(const Inputs& inputs);
+
+  // Which kernel family this session runs ("reference" for now).
+  const char* isa() const;
+  size_t arena_bytes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace minirt
