@@ -20,6 +20,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace minirt {
@@ -48,6 +49,10 @@ struct Inputs {
   Int64Tensor input_ids;
   Int64Tensor attention_mask;
   Int64Tensor token_type_ids;
+
+  // The tensor for a graph input name, or nullptr for an unknown name.
+  Int64Tensor* find(std::string_view name);
+  const Int64Tensor* find(std::string_view name) const;
 };
 
 // A view into the session's arena: valid until the next run() on the session.
@@ -59,6 +64,13 @@ struct OutputView {
   int64_t numel() const;
 };
 
+// What a graph input accepts: ids below index_bound (0: unbounded), or 0/1.
+struct InputInfo {
+  std::string name;
+  int64_t index_bound = 0;
+  bool binary = false;
+};
+
 struct ModelSummary {
   std::string producer;
   std::string source;
@@ -68,6 +80,8 @@ struct ModelSummary {
   size_t file_bytes = 0;
   size_t weight_bytes = 0;
   size_t num_ops = 0;
+  std::vector<InputInfo> inputs;
+  std::vector<std::string> outputs;
 };
 
 class Model {

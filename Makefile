@@ -1,0 +1,43 @@
+# minirt: thin wrapper over CMake.
+#   make        install missing Debian packages, build everything into build/
+#   make test   ... and run every test (ctest)
+#   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
+                nlohmann-json3-dev
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
+
+.PHONY: all deps build test demo format clean
+
+all: build
+
+# Idempotent: installs only what is missing.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+demo: build
+	mkdir -p $(BUILD)/models
+	$(BUILD)/bin/minirt-convert --hf-config bench/configs/bert-3l-768.json --random-weights 1 \
+	  --max-batch 8 --max-seq 512 -o $(DEMO_MODEL)
+	$(BUILD)/bin/minirt info $(DEMO_MODEL)
+	$(BUILD)/bin/minirt run $(DEMO_MODEL) --bench --batch 1 --seq 128 --threads $(JOBS)
+
+format:
+	find runtime ops converter common tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,28 @@
+// Runs reference cases (refs/caseN/input_K.pb, output_K.pb, as in the ONNX
+// backend test data) through a session and measures the error per output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "minirt/minirt.h"
+
+namespace minirt {
+
+struct RefOutputError {
+  std::string name;
+  double max_abs_error = 0;
+};
+
+struct RefCaseResult {
+  std::string case_name;  // directory name, e.g. "case0"
+  int64_t batch = 0, seq = 0;
+  std::vector<RefOutputError> outputs;
+};
+
+// Every subdirectory of dir holding input_*.pb, in name order. Throws Error
+// when dir has no case, an input or output is unknown to the model, or an
+// output's shape differs from the reference.
+std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& dir);
+
+}  // namespace minirt

@@ -1,0 +1,13 @@
+// The CLI's commands; each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace minirt::cli {
+
+int command_info(const std::vector<std::string>& argv);
+int command_bench(const std::string& model_path, const std::vector<std::string>& argv);
+int command_refs(const std::string& model_path, const std::vector<std::string>& argv);
+
+}  // namespace minirt::cli

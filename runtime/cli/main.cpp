@@ -1,0 +1,60 @@
+// minirt: run, benchmark and inspect converted models.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "runtime/cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage:
+  minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
+  minirt run MODEL.fb --refs DIR [--tol T] [--threads N]
+  minirt info MODEL.fb [--plan]
+
+run --bench   latency percentiles, throughput, cold start, memory
+run --refs    runs every case in DIR (input_K.pb / output_K.pb, ONNX TensorProto)
+              and fails past the max abs error T (default 1e-4)
+info          config, op list and sizes; --plan dumps the arena plan
+)";
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "info") return minirt::cli::command_info(rest);
+  if (command == "run") {
+    if (rest.empty() || rest[0].rfind("--", 0) == 0) {
+      std::fputs("minirt: run needs a model file first\n", stderr);
+      return 2;
+    }
+    const std::vector<std::string> flags(rest.begin() + 1, rest.end());
+    bool bench = false, refs = false;
+    for (const std::string& flag : flags) {
+      bench |= flag == "--bench";
+      refs |= flag == "--refs";
+    }
+    if (bench == refs) {
+      std::fputs("minirt: run takes exactly one of --bench or --refs DIR\n", stderr);
+      return 2;
+    }
+    return bench ? minirt::cli::command_bench(rest[0], flags) : minirt::cli::command_refs(rest[0], flags);
+  }
+  std::fprintf(stderr, "minirt: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "minirt: %s\n", e.what());
+    return 1;
+  }
+}

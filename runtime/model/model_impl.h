@@ -1,0 +1,88 @@
+// What Model::load builds from a verified file: plain structs the backends
+// read, with every index, dtype and shape already checked.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "minirt/minirt.h"
+#include "ops/op_types.h"
+#include "runtime/model/mapped_file.h"
+#include "runtime/plan/arena_planner.h"
+
+namespace minirt {
+
+enum class DType { kF32, kF16, kBF16, kI8, kU8, kI32, kI64 };
+const char* dtype_name(DType dtype);
+size_t dtype_size(DType dtype);
+
+enum class ValueKind { kInput, kOutput, kWeight, kIntermediate };
+
+// factor * (batch if batch) * (seq if seq)
+struct SymDim {
+  int64_t factor = 1;
+  bool batch = false;
+  bool seq = false;
+
+  int64_t eval(int64_t batch_size, int64_t seq_len) const {
+    return factor * (batch ? batch_size : 1) * (seq ? seq_len : 1);
+  }
+  bool operator==(const SymDim&) const = default;
+  std::string str() const;  // "768", "B", "S", "12*S", "B*S"
+};
+
+struct ValueInfo {
+  std::string name;
+  DType dtype = DType::kF32;
+  ValueKind kind = ValueKind::kIntermediate;
+  std::vector<SymDim> shape;
+  const uint8_t* weight = nullptr;  // kWeight: the bytes in the mmapped file
+  size_t max_bytes = 0;             // bytes at the model's max batch and seq
+
+  int64_t numel(int64_t batch_size, int64_t seq_len) const;
+  std::string shape_str() const;  // "[B,S,768]"
+};
+
+enum class OpKind { kEmbedLayerNorm, kMatMul, kAttention, kAddLayerNorm, kPooler };
+const char* op_kind_name(OpKind kind);
+
+struct OpInfo {
+  OpKind kind = OpKind::kMatMul;
+  std::string name;
+  std::vector<int32_t> inputs;  // -1: optional input absent
+  std::vector<int32_t> outputs;
+  // Attributes; each kind reads its own.
+  Activation activation = Activation::kNone;
+  float epsilon = 0.0f;
+  int32_t num_heads = 0;
+  int32_t head_dim = 0;
+  float scale = 1.0f;
+};
+
+// What a graph input may hold, derived from the ops that read it.
+struct InputLimit {
+  int32_t value = -1;       // index into values
+  int64_t index_bound = 0;  // ids must lie in [0, index_bound); 0: no bound
+  bool binary = false;      // an attention mask: 0 or 1 only
+};
+
+struct Model::Impl {
+  std::unique_ptr<MappedFile> file;
+  std::string producer, source;
+  std::vector<std::pair<std::string, std::string>> metadata;
+  int32_t max_batch = 0, max_seq = 0;
+  std::vector<ValueInfo> values;
+  std::vector<OpInfo> ops;
+  std::vector<int32_t> inputs, outputs;
+  std::vector<InputLimit> input_limits;  // parallel to inputs
+  ArenaPlan arena;                       // offsets of kIntermediate and kOutput values
+  std::vector<int64_t> arena_offset;     // per value; -1 for inputs and weights
+  size_t weight_bytes = 0;
+};
+
+// Builds the Impl from a mapped file: verifier, then our own checks.
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file);
+
+}  // namespace minirt

@@ -1,0 +1,210 @@
+// From mapped bytes to Model::Impl: the FlatBuffers verifier first, then a
+// translation into plain structs with every index range-checked, then the
+// per-op checks (model_check.cpp) and the arena plan.
+#include <flatbuffers/flatbuffers.h>
+
+#include <limits>
+#include <string>
+
+#include "format/format_version.h"
+#include "format/minirt_generated.h"
+#include "runtime/model/model_check.h"
+#include "runtime/model/model_impl.h"
+
+namespace minirt {
+namespace {
+
+// Largest dim value or element count we accept: far above any BERT, far
+// below int64 overflow when multiplied by element sizes.
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw Error("invalid model '" + path + "': " + what);
+}
+
+DType dtype_from(fb::DType dtype) {
+  switch (dtype) {
+    case fb::DType::F32: return DType::kF32;
+    case fb::DType::F16: return DType::kF16;
+    case fb::DType::BF16: return DType::kBF16;
+    case fb::DType::I8: return DType::kI8;
+    case fb::DType::U8: return DType::kU8;
+    case fb::DType::I32: return DType::kI32;
+    case fb::DType::I64: return DType::kI64;
+  }
+  throw Error("unknown dtype code " + std::to_string(static_cast<int>(dtype)));
+}
+
+ValueKind kind_from(fb::ValueKind kind) {
+  switch (kind) {
+    case fb::ValueKind::Input: return ValueKind::kInput;
+    case fb::ValueKind::Output: return ValueKind::kOutput;
+    case fb::ValueKind::Weight: return ValueKind::kWeight;
+    case fb::ValueKind::Intermediate: return ValueKind::kIntermediate;
+  }
+  throw Error("unknown value kind code " + std::to_string(static_cast<int>(kind)));
+}
+
+Activation activation_from(fb::Activation act) {
+  switch (act) {
+    case fb::Activation::None: return Activation::kNone;
+    case fb::Activation::GeluErf: return Activation::kGeluErf;
+    case fb::Activation::GeluTanh: return Activation::kGeluTanh;
+    case fb::Activation::Tanh: return Activation::kTanh;
+  }
+  throw Error("unknown activation code " + std::to_string(static_cast<int>(act)));
+}
+
+std::string str_or_empty(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+
+ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& impl) {
+  const fb::Value* src = root.values()->Get(index);
+  ValueInfo value;
+  value.name = str_or_empty(src->name());
+  const std::string where = "value " + std::to_string(index) + " '" + value.name + "'";
+  value.dtype = dtype_from(src->dtype());
+  value.kind = kind_from(src->kind());
+  if (!src->shape()) throw Error(where + " has no shape");
+  if (src->shape()->size() > static_cast<uint32_t>(kMaxRank))
+    throw Error(where + " has rank " + std::to_string(src->shape()->size()) + ", above " +
+                std::to_string(kMaxRank));
+  int64_t max_numel = 1;
+  for (const fb::Dim* dim : *src->shape()) {
+    SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
+             (dim->symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
+    const int64_t at_max = d.factor <= 0 || d.factor > kMaxElements
+                               ? -1
+                               : d.eval(impl.max_batch, impl.max_seq);
+    if (at_max <= 0 || at_max > kMaxElements || max_numel > kMaxElements / at_max)
+      throw Error(where + " has an invalid or oversized dim " + d.str());
+    max_numel *= at_max;
+    value.shape.push_back(d);
+  }
+  value.max_bytes = static_cast<size_t>(max_numel) * dtype_size(value.dtype);
+
+  if (value.kind == ValueKind::kWeight) {
+    for (const SymDim& d : value.shape)
+      if (d.batch || d.seq) throw Error(where + " is a weight with a symbolic shape");
+    const auto* buffers = root.buffers();
+    if (!buffers || src->buffer() >= buffers->size())
+      throw Error(where + " names buffer " + std::to_string(src->buffer()) + ", out of range");
+    const fb::Buffer* buffer = buffers->Get(src->buffer());
+    if (!buffer->data() || buffer->data()->size() != value.max_bytes)
+      throw Error(where + " expects " + std::to_string(value.max_bytes) + " bytes of weights, buffer has " +
+                  std::to_string(buffer->data() ? buffer->data()->size() : 0));
+    value.weight = buffer->data()->data();
+    if (reinterpret_cast<uintptr_t>(value.weight) % kArenaAlignment != 0)
+      throw Error(where + " weight data is not 64-byte aligned in the file");
+  }
+  return value;
+}
+
+OpInfo read_op(const fb::Op& src, int32_t num_values) {
+  OpInfo op;
+  op.name = str_or_empty(src.name());
+  auto indices = [&](const flatbuffers::Vector<int32_t>* list, const char* role) {
+    std::vector<int32_t> out;
+    if (!list) return out;
+    for (int32_t v : *list) {
+      if (v < -1 || v >= num_values)
+        throw Error("op '" + op.name + "' " + role + " index " + std::to_string(v) + " is out of range");
+      out.push_back(v);
+    }
+    return out;
+  };
+  op.inputs = indices(src.inputs(), "input");
+  op.outputs = indices(src.outputs(), "output");
+  switch (src.params_type()) {
+    case fb::OpParams::EmbedLayerNorm:
+      op.kind = OpKind::kEmbedLayerNorm;
+      op.epsilon = src.params_as_EmbedLayerNorm()->epsilon();
+      break;
+    case fb::OpParams::MatMul:
+      op.kind = OpKind::kMatMul;
+      op.activation = activation_from(src.params_as_MatMul()->activation());
+      break;
+    case fb::OpParams::Attention: {
+      const fb::Attention* attn = src.params_as_Attention();
+      op.kind = OpKind::kAttention;
+      op.num_heads = attn->num_heads();
+      op.head_dim = attn->head_dim();
+      op.scale = attn->scale();
+      break;
+    }
+    case fb::OpParams::AddLayerNorm:
+      op.kind = OpKind::kAddLayerNorm;
+      op.epsilon = src.params_as_AddLayerNorm()->epsilon();
+      break;
+    case fb::OpParams::Pooler:
+      op.kind = OpKind::kPooler;
+      break;
+    default:
+      throw Error("op '" + op.name + "' has unknown kind code " +
+                  std::to_string(static_cast<int>(src.params_type())) +
+                  " (written by a newer minirt-convert?)");
+  }
+  return op;
+}
+
+std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list, int32_t num_values,
+                                     const char* role) {
+  if (!list || list->size() == 0) throw Error(std::string("the model lists no ") + role + "s");
+  std::vector<int32_t> out;
+  for (int32_t v : *list) {
+    if (v < 0 || v >= num_values) throw Error(std::string(role) + " index " + std::to_string(v) + " is out of range");
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
+  const std::string path = file->path();
+  const uint8_t* bytes = file->data();
+  const size_t size = file->size();
+  if (size < 8) fail(path, "file is " + std::to_string(size) + " bytes, too short to be a minirt model");
+  if (!fb::ModelBufferHasIdentifier(bytes))
+    fail(path, "file identifier is not '" + std::string(fb::ModelIdentifier()) + "' (not a minirt model file)");
+  if (size > FLATBUFFERS_MAX_BUFFER_SIZE) fail(path, "file is larger than 2 GiB");
+  flatbuffers::Verifier verifier(bytes, size, /*max_depth=*/64, /*max_tables=*/10'000'000);
+  if (!fb::VerifyModelBuffer(verifier)) fail(path, "FlatBuffers verification failed (truncated or corrupt file)");
+
+  const fb::Model& root = *fb::GetModel(bytes);
+  if (root.version() != kFormatVersion)
+    fail(path, "format version " + std::to_string(root.version()) + ", this minirt reads version " +
+                   std::to_string(kFormatVersion));
+
+  auto impl = std::make_unique<Model::Impl>();
+  try {
+    impl->producer = str_or_empty(root.producer());
+    impl->source = str_or_empty(root.source());
+    if (root.metadata())
+      for (const fb::KeyValue* kv : *root.metadata())
+        impl->metadata.emplace_back(str_or_empty(kv->key()), str_or_empty(kv->value()));
+    impl->max_batch = root.max_batch();
+    impl->max_seq = root.max_seq();
+    if (impl->max_batch <= 0 || impl->max_seq <= 0)
+      throw Error("max_batch " + std::to_string(impl->max_batch) + " and max_seq " +
+                  std::to_string(impl->max_seq) + " must be positive");
+    if (!root.values() || root.values()->size() == 0) throw Error("the model has no values");
+    if (root.values()->size() > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
+      throw Error("too many values");
+    const auto num_values = static_cast<int32_t>(root.values()->size());
+    for (int32_t v = 0; v < num_values; ++v) {
+      impl->values.push_back(read_value(root, static_cast<uint32_t>(v), *impl));
+      if (impl->values.back().kind == ValueKind::kWeight) impl->weight_bytes += impl->values.back().max_bytes;
+    }
+    if (!root.ops() || root.ops()->size() == 0) throw Error("the model has no ops");
+    for (const fb::Op* op : *root.ops()) impl->ops.push_back(read_op(*op, num_values));
+    impl->inputs = read_index_list(root.inputs(), num_values, "graph input");
+    impl->outputs = read_index_list(root.outputs(), num_values, "graph output");
+    check_model(*impl);
+  } catch (const Error& e) {
+    fail(path, e.what());
+  }
+  impl->file = std::move(file);
+  return impl;
+}
+
+}  // namespace minirt

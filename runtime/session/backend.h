@@ -1,0 +1,30 @@
+// The seam between a Session and the hardware that runs it. The CPU backend
+// runs kernels on host memory; a CUDA backend (issue 5) implements the same
+// interface with device memory and graph replay.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "runtime/model/model_impl.h"
+
+namespace minirt {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Kernel family in use, e.g. "reference".
+  virtual const char* name() const = 0;
+  virtual size_t arena_bytes() const = 0;
+  // Runs the op list for one validated request. graph_inputs[i] holds model
+  // input i as [batch, seq] int64, or nullptr for its default.
+  virtual void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) = 0;
+  // Host pointer to model output i, valid until the next run().
+  virtual const float* output(size_t i) const = 0;
+};
+
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads);
+
+}  // namespace minirt

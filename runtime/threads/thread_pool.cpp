@@ -1,0 +1,65 @@
+#include "runtime/threads/thread_pool.h"
+
+#include <algorithm>
+
+namespace minirt {
+
+ThreadPool::ThreadPool(int threads) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  job_posted_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+}
+
+void ThreadPool::run_chunks(std::unique_lock<std::mutex>& lock) {
+  while (job_.next_chunk < job_.chunks) {
+    const int64_t chunk = job_.next_chunk++;
+    const RangeFn& fn = *job_.fn;
+    const int64_t begin = job_.n * chunk / job_.chunks;
+    const int64_t end = job_.n * (chunk + 1) / job_.chunks;
+    lock.unlock();
+    fn(begin, end);
+    lock.lock();
+    ++job_.chunks_done;
+  }
+}
+
+void ThreadPool::worker_loop() {
+  uint64_t seen = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    job_posted_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+    if (stopping_) return;
+    seen = generation_;
+    ++workers_busy_;
+    run_chunks(lock);
+    --workers_busy_;
+    job_finished_.notify_one();
+  }
+}
+
+void ThreadPool::for_range(int64_t n, int64_t grain, RangeFn fn) {
+  if (n <= 0) return;
+  const int64_t max_chunks = std::max<int64_t>(1, n / std::max<int64_t>(grain, 1));
+  const int64_t chunks = std::min<int64_t>(threads(), max_chunks);
+  if (chunks == 1) {
+    fn(0, n);
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  job_ = Job{&fn, n, chunks, 0, 0};
+  ++generation_;
+  job_posted_.notify_all();
+  run_chunks(lock);
+  // Wait for every chunk, and for every worker to leave the job, so the next
+  // job never races with a late worker still reading this one.
+  job_finished_.wait(lock, [&] { return job_.chunks_done == chunks && workers_busy_ == 0; });
+}
+
+}  // namespace minirt

@@ -1,0 +1,48 @@
+// Paths and process helpers for tests that drive the built programs.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
+
+namespace minirt::test {
+
+inline std::string bin(const std::string& program) { return std::string(MINIRT_BINARY_DIR) + "/bin/" + program; }
+inline std::string repo_path(const std::string& rel) { return std::string(MINIRT_SOURCE_DIR) + "/" + rel; }
+// Where the ctest fixture materializes ../shared/models (see tests/CMakeLists.txt).
+inline std::string shared_model_dir(const std::string& name) {
+  return std::string(MINIRT_BINARY_DIR) + "/models/" + name;
+}
+inline bool shared_models_present() {
+  return std::filesystem::exists(std::string(MINIRT_SOURCE_DIR) + "/../shared/models/materialize.py");
+}
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> chunk{};
+  size_t n;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) result.output.append(chunk.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+// Converts an HF checkpoint folder into out (a .fb path); fails the test on error.
+inline void convert_hf(const std::string& hf_dir, const std::string& out, const std::string& extra = "") {
+  const CommandResult r = run_command(bin("minirt-convert") + " --hf " + hf_dir + " -o " + out + " " + extra);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace minirt::test
