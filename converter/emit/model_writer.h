@@ -1,0 +1,24 @@
+// Writes an IR graph as a minirt .fb file (format/minirt.fbs).
+//
+// Every weight's bytes start at a multiple of 64 from the start of the file,
+// so the runtime can mmap the file and read weights in place.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <filesystem>
+
+#include "converter/emit/emit_options.h"
+#include "converter/ir/graph.h"
+
+namespace minirt::converter {
+
+// Validates the graph (validate_graph), then serializes it. Values keep their
+// IR indices; weights get buffers in value order.
+flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options);
+
+// build_model_buffer, then an atomic write to `path`.
+void write_model_file(const ir::Graph& graph, const EmitOptions& options,
+                      const std::filesystem::path& path);
+
+}  // namespace minirt::converter

@@ -1,0 +1,17 @@
+// Element types of IR values. The converter's own list, so an importer can
+// grow it (bool masks, f64 constants) for values that passes fold away before
+// emit; emit maps it onto minirt.fbs's DType.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace minirt::ir {
+
+enum class DType : uint8_t { kF32, kF16, kBF16, kI8, kU8, kI32, kI64 };
+
+size_t dtype_size(DType dtype);
+std::string_view dtype_name(DType dtype);
+
+}  // namespace minirt::ir

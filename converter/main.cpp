@@ -1,0 +1,178 @@
+// minirt-convert: a Hugging Face BERT checkpoint (or a config with random
+// weights) -> a minirt .fb model file.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "converter/emit/model_writer.h"
+#include "converter/import/hf/bert_builder.h"
+#include "converter/import/hf/bert_config.h"
+#include "converter/import/hf/random_weights.h"
+#include "converter/import/hf/safetensors.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace minirt::converter;
+
+constexpr int64_t kDefaultMaxBatch = 8;
+
+constexpr const char* kUsage = R"(usage:
+  minirt-convert --hf DIR -o MODEL.fb [options]
+      DIR holds a Hugging Face BERT checkpoint: config.json and model.safetensors
+  minirt-convert --hf-config CONFIG.json --random-weights SEED -o MODEL.fb [options]
+      random weights (deterministic for SEED) for the model CONFIG.json describes
+
+options:
+  -o, --output FILE   the .fb file to write
+  --max-batch N       largest batch the runtime plans for (default 8)
+  --max-seq N         longest sequence the runtime plans for
+                      (default and upper bound: max_position_embeddings)
+  -h, --help          this text
+
+Supported: BertModel and BertForSequenceClassification, float32 / float16 /
+bfloat16 weights (written as float32). ONNX import is not built yet.
+)";
+
+struct Args {
+  std::optional<fs::path> hf_dir;
+  std::optional<fs::path> hf_config;
+  std::optional<uint64_t> seed;
+  std::optional<fs::path> output;
+  std::optional<int64_t> max_batch;
+  std::optional<int64_t> max_seq;
+  bool help = false;
+};
+
+template <typename T>
+T parse_number(std::string_view flag, std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::runtime_error(std::string(flag) + " needs a number, got '" + std::string(text) +
+                             "'");
+  }
+  return value;
+}
+
+Args parse_args(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> std::string_view {
+      if (i + 1 >= argc) throw std::runtime_error(std::string(arg) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") {
+      args.help = true;
+    } else if (arg == "--hf") {
+      args.hf_dir = value();
+    } else if (arg == "--hf-config") {
+      args.hf_config = value();
+    } else if (arg == "--random-weights") {
+      args.seed = parse_number<uint64_t>(arg, value());
+    } else if (arg == "-o" || arg == "--output") {
+      args.output = value();
+    } else if (arg == "--max-batch") {
+      args.max_batch = parse_number<int64_t>(arg, value());
+    } else if (arg == "--max-seq") {
+      args.max_seq = parse_number<int64_t>(arg, value());
+    } else if (arg.ends_with(".onnx")) {
+      throw std::runtime_error(
+          "ONNX import is not built yet; convert the Hugging Face "
+          "checkpoint with --hf DIR instead");
+    } else {
+      throw std::runtime_error("unknown argument '" + std::string(arg) +
+                               "' (see minirt-convert --help)");
+    }
+  }
+  if (args.help) return args;
+  if (args.hf_dir.has_value() == args.hf_config.has_value()) {
+    throw std::runtime_error("give exactly one of --hf DIR or --hf-config CONFIG.json");
+  }
+  if (args.hf_config && !args.seed) {
+    throw std::runtime_error("--hf-config needs --random-weights SEED");
+  }
+  if (args.hf_dir && args.seed) {
+    throw std::runtime_error("--random-weights goes with --hf-config, not --hf");
+  }
+  if (!args.output) throw std::runtime_error("no output file (-o MODEL.fb)");
+  return args;
+}
+
+int32_t checked_limit(const char* flag, int64_t value, int64_t max) {
+  if (value < 1 || value > max) {
+    throw std::runtime_error(std::string(flag) + " must be in [1, " + std::to_string(max) +
+                             "], got " + std::to_string(value));
+  }
+  return static_cast<int32_t>(value);
+}
+
+int run(const Args& args) {
+  const auto start = std::chrono::steady_clock::now();
+  hf::BertConfig config;
+  std::optional<hf::TensorSet> tensors;
+  EmitOptions options;
+  if (args.hf_dir) {
+    config = hf::read_bert_config(*args.hf_dir / "config.json");
+    const fs::path weights = *args.hf_dir / "model.safetensors";
+    if (!fs::exists(weights)) {
+      throw std::runtime_error(weights.string() +
+                               " not found (sharded and pytorch_model.bin checkpoints are not "
+                               "supported)");
+    }
+    tensors = hf::read_safetensors(weights);
+    options.source = "hf:" + args.hf_dir->string();
+  } else {
+    config = hf::read_bert_config(*args.hf_config);
+    tensors = hf::random_bert_tensors(config, *args.seed);
+    options.source = "hf-config:" + args.hf_config->string() + " random-weights seed " +
+                     std::to_string(*args.seed);
+  }
+  options.max_batch = checked_limit("--max-batch", args.max_batch.value_or(kDefaultMaxBatch),
+                                    std::numeric_limits<int32_t>::max());
+  const int64_t max_seq = args.max_seq.value_or(config.max_position_embeddings);
+  if (max_seq > config.max_position_embeddings) {
+    throw std::runtime_error("--max-seq " + std::to_string(max_seq) +
+                             " exceeds the model's max_position_embeddings " +
+                             std::to_string(config.max_position_embeddings));
+  }
+  options.max_seq = checked_limit("--max-seq", max_seq, config.max_position_embeddings);
+
+  const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
+  write_model_file(graph, options, *args.output);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s: %s, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
+              std::string(hf::architecture_name(config.architecture)).c_str(), graph.ops.size(),
+              static_cast<double>(fs::file_size(*args.output)) / 1e6, seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 1) {
+    std::fputs(kUsage, stderr);
+    return 1;
+  }
+  try {
+    const Args args = parse_args(argc, argv);
+    if (args.help) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    return run(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "minirt-convert: %s\n", e.what());
+    return 1;
+  }
+}
