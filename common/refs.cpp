@@ -26,13 +26,15 @@ RefCaseResult run_case(Session& session, const fs::path& case_dir) {
   RefCaseResult result;
   result.case_name = case_dir.filename().string();
   std::vector<TensorProto> inputs_pb;
-  for (const fs::path& file : sorted_files(case_dir, "input_")) inputs_pb.push_back(read_tensor_proto_file(file.string()));
+  for (const fs::path& file : sorted_files(case_dir, "input_"))
+    inputs_pb.push_back(read_tensor_proto_file(file.string()));
   Inputs inputs;
   for (const TensorProto& t : inputs_pb) {
     Int64Tensor* slot = inputs.find(t.name);
     if (!slot) throw Error(case_dir.string() + ": input '" + t.name + "' is not a BERT input");
     if (t.dims.size() != 2 || t.i64.empty())
-      throw Error(case_dir.string() + ": input '" + t.name + "' must be an integer [batch, seq] tensor");
+      throw Error(case_dir.string() + ": input '" + t.name +
+                  "' must be an integer [batch, seq] tensor");
     *slot = Int64Tensor(t.i64.data(), {t.dims[0], t.dims[1]});
   }
   result.batch = inputs.input_ids.shape[0];
@@ -41,12 +43,16 @@ RefCaseResult run_case(Session& session, const fs::path& case_dir) {
   const std::span<const OutputView> outputs = session.run(inputs);
   for (const fs::path& file : sorted_files(case_dir, "output_")) {
     const TensorProto expected = read_tensor_proto_file(file.string());
-    auto it = std::find_if(outputs.begin(), outputs.end(), [&](const OutputView& o) { return expected.name == o.name; });
-    if (it == outputs.end()) throw Error(file.string() + ": the model has no output '" + expected.name + "'");
-    const bool same_shape = static_cast<size_t>(it->rank) == expected.dims.size() &&
-                            std::equal(expected.dims.begin(), expected.dims.end(), it->shape.begin());
+    auto it = std::find_if(outputs.begin(), outputs.end(),
+                           [&](const OutputView& o) { return expected.name == o.name; });
+    if (it == outputs.end())
+      throw Error(file.string() + ": the model has no output '" + expected.name + "'");
+    const bool same_shape =
+        static_cast<size_t>(it->rank) == expected.dims.size() &&
+        std::equal(expected.dims.begin(), expected.dims.end(), it->shape.begin());
     if (!same_shape || expected.f32.size() != static_cast<size_t>(it->numel()))
-      throw Error(file.string() + ": output '" + expected.name + "' shape differs from the reference");
+      throw Error(file.string() + ": output '" + expected.name +
+                  "' shape differs from the reference");
     double max_err = 0;
     for (size_t i = 0; i < expected.f32.size(); ++i) {
       const double err = std::fabs(static_cast<double>(it->data[i]) - expected.f32[i]);
@@ -64,8 +70,10 @@ std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& di
   if (!fs::is_directory(dir)) throw Error("refs directory '" + dir + "' does not exist");
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_directory() && !sorted_files(entry.path(), "input_").empty()) cases.push_back(entry.path());
-  if (cases.empty()) throw Error("refs directory '" + dir + "' holds no case (a folder with input_*.pb files)");
+    if (entry.is_directory() && !sorted_files(entry.path(), "input_").empty())
+      cases.push_back(entry.path());
+  if (cases.empty())
+    throw Error("refs directory '" + dir + "' holds no case (a folder with input_*.pb files)");
   std::sort(cases.begin(), cases.end());
   std::vector<RefCaseResult> results;
   for (const fs::path& c : cases) results.push_back(run_case(session, c));

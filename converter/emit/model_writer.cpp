@@ -17,26 +17,6 @@ static_assert(std::endian::native == std::endian::little, "weights are stored li
 
 constexpr size_t kWeightAlignment = 64;
 
-fb::DType to_fb(ir::DType dtype) {
-  switch (dtype) {
-    case ir::DType::kF32:
-      return fb::DType::F32;
-    case ir::DType::kF16:
-      return fb::DType::F16;
-    case ir::DType::kBF16:
-      return fb::DType::BF16;
-    case ir::DType::kI8:
-      return fb::DType::I8;
-    case ir::DType::kU8:
-      return fb::DType::U8;
-    case ir::DType::kI32:
-      return fb::DType::I32;
-    case ir::DType::kI64:
-      return fb::DType::I64;
-  }
-  throw std::logic_error("unknown dtype");
-}
-
 fb::ValueKind to_fb(ir::ValueKind kind) {
   switch (kind) {
     case ir::ValueKind::kInput:
@@ -128,7 +108,7 @@ flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const Emi
     const ir::Value& v = graph.values[id];
     std::vector<fb::Dim> dims;
     for (const ir::Dim& d : v.shape) dims.push_back(to_fb(d));
-    values.push_back(fb::CreateValue(b, b.CreateString(v.name), to_fb(v.dtype),
+    values.push_back(fb::CreateValue(b, b.CreateString(v.name), ir::to_fb(v.dtype),
                                      b.CreateVectorOfStructs(dims), to_fb(v.kind),
                                      buffer_of_value[id]));
   }

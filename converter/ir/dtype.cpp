@@ -1,42 +1,33 @@
 #include "converter/ir/dtype.h"
 
+#include <stdexcept>
+
+#include "format/dtype_info.h"
+
 namespace minirt::ir {
 
-size_t dtype_size(DType dtype) {
+fb::DType to_fb(DType dtype) {
   switch (dtype) {
     case DType::kF32:
-    case DType::kI32:
-      return 4;
+      return fb::DType::F32;
     case DType::kF16:
+      return fb::DType::F16;
     case DType::kBF16:
-      return 2;
+      return fb::DType::BF16;
     case DType::kI8:
+      return fb::DType::I8;
     case DType::kU8:
-      return 1;
+      return fb::DType::U8;
+    case DType::kI32:
+      return fb::DType::I32;
     case DType::kI64:
-      return 8;
+      return fb::DType::I64;
   }
-  return 0;
+  throw std::logic_error("unknown IR dtype");
 }
 
-std::string_view dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::kF32:
-      return "f32";
-    case DType::kF16:
-      return "f16";
-    case DType::kBF16:
-      return "bf16";
-    case DType::kI8:
-      return "i8";
-    case DType::kU8:
-      return "u8";
-    case DType::kI32:
-      return "i32";
-    case DType::kI64:
-      return "i64";
-  }
-  return "?";
-}
+size_t dtype_size(DType dtype) { return minirt::dtype_size(to_fb(dtype)); }
+
+std::string_view dtype_name(DType dtype) { return minirt::dtype_name(to_fb(dtype)); }
 
 }  // namespace minirt::ir

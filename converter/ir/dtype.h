@@ -7,11 +7,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "format/minirt_generated.h"
+
 namespace minirt::ir {
 
 enum class DType : uint8_t { kF32, kF16, kBF16, kI8, kU8, kI32, kI64 };
 
 size_t dtype_size(DType dtype);
 std::string_view dtype_name(DType dtype);
+// The file's dtype for an IR dtype.
+fb::DType to_fb(DType dtype);
 
 }  // namespace minirt::ir

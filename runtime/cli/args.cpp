@@ -23,21 +23,24 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
   }
 }
 
-bool Args::has(const std::string& flag) const { return switches_.count(flag) || values_.count(flag); }
+bool Args::has(const std::string& flag) const {
+  return switches_.count(flag) || values_.count(flag);
+}
 
 std::string Args::str(const std::string& flag, const std::string& fallback) const {
   auto it = values_.find(flag);
   return it == values_.end() ? fallback : it->second;
 }
 
-long long Args::integer(const std::string& flag, long long fallback, long long min, long long max) const {
+long long Args::integer(const std::string& flag, long long fallback, long long min,
+                        long long max) const {
   auto it = values_.find(flag);
   if (it == values_.end()) return fallback;
   char* end = nullptr;
   const long long v = std::strtoll(it->second.c_str(), &end, 10);
   if (end == it->second.c_str() || *end != '\0' || v < min || v > max)
-    throw Error(flag + " must be an integer in " + std::to_string(min) + ".." + std::to_string(max) + ", got '" +
-                it->second + "'");
+    throw Error(flag + " must be an integer in " + std::to_string(min) + ".." +
+                std::to_string(max) + ", got '" + it->second + "'");
   return v;
 }
 

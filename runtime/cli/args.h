@@ -19,7 +19,8 @@ class Args {
   bool has(const std::string& flag) const;
   std::string str(const std::string& flag, const std::string& fallback) const;
   // Parses an integer in [min, max]; the error names the flag.
-  long long integer(const std::string& flag, long long fallback, long long min, long long max) const;
+  long long integer(const std::string& flag, long long fallback, long long min,
+                    long long max) const;
   double real(const std::string& flag, double fallback) const;
 
  private:

@@ -49,7 +49,8 @@ std::vector<int64_t> random_ids(const ModelSummary& s, int64_t count) {
 }  // namespace
 
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters"}, {"--bench", "--json"});
+  const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters"},
+                  {"--bench", "--json"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();
@@ -64,7 +65,9 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
   const std::vector<int64_t> mask(ids.size(), 1), types(ids.size(), 0);
   Inputs inputs;
   for (const InputInfo& in : s.inputs) {
-    const std::vector<int64_t>& data = in.name == "input_ids" ? ids : in.name == "attention_mask" ? mask : types;
+    const std::vector<int64_t>& data = in.name == "input_ids"        ? ids
+                                       : in.name == "attention_mask" ? mask
+                                                                     : types;
     *inputs.find(in.name) = Int64Tensor(data.data(), {batch, seq});
   }
 
@@ -76,35 +79,46 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
   std::vector<double> latencies;
   const Clock::time_point bench_start = Clock::now();
   while (iters > 0 ? static_cast<long long>(latencies.size()) < iters
-                   : latencies.size() < 10 || (micros_since(bench_start) < 3e6 && latencies.size() < 100000)) {
+                   : latencies.size() < 10 ||
+                         (micros_since(bench_start) < 3e6 && latencies.size() < 100000)) {
     const Clock::time_point start = Clock::now();
     session.run(inputs);
     latencies.push_back(micros_since(start));
   }
   std::sort(latencies.begin(), latencies.end());
-  const double mean = std::accumulate(latencies.begin(), latencies.end(), 0.0) / static_cast<double>(latencies.size());
-  const double p50 = percentile(latencies, 0.5), p90 = percentile(latencies, 0.9), p99 = percentile(latencies, 0.99);
+  const double mean = std::accumulate(latencies.begin(), latencies.end(), 0.0) /
+                      static_cast<double>(latencies.size());
+  const double p50 = percentile(latencies, 0.5), p90 = percentile(latencies, 0.9),
+               p99 = percentile(latencies, 0.99);
   const double seqs_per_s = static_cast<double>(batch) * 1e6 / mean;
 
   if (args.has("--json")) {
     std::printf(
-        "{\"model\": \"%s\", \"isa\": \"%s\", \"batch\": %lld, \"seq\": %lld, \"threads\": %d, \"iters\": %zu, "
-        "\"p50_us\": %.1f, \"p90_us\": %.1f, \"p99_us\": %.1f, \"mean_us\": %.1f, \"sequences_per_s\": %.2f, "
-        "\"tokens_per_s\": %.1f, \"cold_start_us\": %.1f, \"arena_bytes\": %zu, \"weight_bytes\": %zu, "
+        "{\"model\": \"%s\", \"isa\": \"%s\", \"batch\": %lld, \"seq\": %lld, \"threads\": %d, "
+        "\"iters\": %zu, "
+        "\"p50_us\": %.1f, \"p90_us\": %.1f, \"p99_us\": %.1f, \"mean_us\": %.1f, "
+        "\"sequences_per_s\": %.2f, "
+        "\"tokens_per_s\": %.1f, \"cold_start_us\": %.1f, \"arena_bytes\": %zu, \"weight_bytes\": "
+        "%zu, "
         "\"peak_resident_bytes\": %zu}\n",
-        model_path.c_str(), session.isa(), static_cast<long long>(batch), static_cast<long long>(seq), threads,
-        latencies.size(), p50, p90, p99, mean, seqs_per_s, seqs_per_s * static_cast<double>(seq), cold_us,
-        session.arena_bytes(), s.weight_bytes, peak_resident_bytes());
+        model_path.c_str(), session.isa(), static_cast<long long>(batch),
+        static_cast<long long>(seq), threads, latencies.size(), p50, p90, p99, mean, seqs_per_s,
+        seqs_per_s * static_cast<double>(seq), cold_us, session.arena_bytes(), s.weight_bytes,
+        peak_resident_bytes());
     return 0;
   }
-  std::printf("model       %s\nkernels     %s\nshape       batch %lld, seq %lld, %d thread%s, %zu iterations\n",
-              model_path.c_str(), session.isa(), static_cast<long long>(batch), static_cast<long long>(seq),
-              threads, threads == 1 ? "" : "s", latencies.size());
-  std::printf("latency     p50 %.1f us  p90 %.1f us  p99 %.1f us  mean %.1f us\n", p50, p90, p99, mean);
-  std::printf("throughput  %.2f sequences/s  %.0f tokens/s\n", seqs_per_s, seqs_per_s * static_cast<double>(seq));
+  std::printf(
+      "model       %s\nkernels     %s\nshape       batch %lld, seq %lld, %d thread%s, %zu "
+      "iterations\n",
+      model_path.c_str(), session.isa(), static_cast<long long>(batch), static_cast<long long>(seq),
+      threads, threads == 1 ? "" : "s", latencies.size());
+  std::printf("latency     p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  mean %.3f ms\n", p50 / 1000,
+              p90 / 1000, p99 / 1000, mean / 1000);
+  std::printf("throughput  %.2f sequences/s  %.0f tokens/s\n", seqs_per_s,
+              seqs_per_s * static_cast<double>(seq));
   std::printf("cold start  %.1f ms (load to first result)\n", cold_us / 1000);
-  std::printf("memory      arena %zu bytes, weights %zu bytes, peak resident %zu bytes\n", session.arena_bytes(),
-              s.weight_bytes, peak_resident_bytes());
+  std::printf("memory      arena %zu bytes, weights %zu bytes, peak resident %zu bytes\n",
+              session.arena_bytes(), s.weight_bytes, peak_resident_bytes());
   return 0;
 }
 

@@ -42,7 +42,8 @@ int dispatch(const std::vector<std::string>& args) {
       std::fputs("minirt: run takes exactly one of --bench or --refs DIR\n", stderr);
       return 2;
     }
-    return bench ? minirt::cli::command_bench(rest[0], flags) : minirt::cli::command_refs(rest[0], flags);
+    return bench ? minirt::cli::command_bench(rest[0], flags)
+                 : minirt::cli::command_refs(rest[0], flags);
   }
   std::fprintf(stderr, "minirt: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;

@@ -1,7 +1,8 @@
 // minirt run --refs: max abs error per output against reference cases.
+#include "common/refs.h"
+
 #include <cstdio>
 
-#include "common/refs.h"
 #include "runtime/cli/args.h"
 #include "runtime/cli/commands.h"
 
@@ -10,7 +11,8 @@ namespace minirt::cli {
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv) {
   const Args args(argv, {"--refs", "--tol", "--threads"}, {});
   const double tolerance = args.real("--tol", 1e-4);
-  Session session(Model::load(model_path), {static_cast<int>(args.integer("--threads", 1, 1, 1024))});
+  Session session(Model::load(model_path),
+                  {static_cast<int>(args.integer("--threads", 1, 1, 1024))});
   bool pass = true;
   for (const RefCaseResult& result : run_ref_cases(session, args.str("--refs", ""))) {
     std::printf("%-8s [%lld,%lld]", result.case_name.c_str(), static_cast<long long>(result.batch),
@@ -18,7 +20,8 @@ int command_refs(const std::string& model_path, const std::vector<std::string>& 
     for (const RefOutputError& out : result.outputs) {
       const bool ok = out.max_abs_error <= tolerance;
       pass &= ok;
-      std::printf("  %s max_abs_err %.3g%s", out.name.c_str(), out.max_abs_error, ok ? "" : " FAIL");
+      std::printf("  %s max_abs_err %.3g%s", out.name.c_str(), out.max_abs_error,
+                  ok ? "" : " FAIL");
     }
     std::printf("\n");
   }

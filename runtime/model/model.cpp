@@ -24,7 +24,8 @@ ModelSummary Model::summary() const {
   s.weight_bytes = impl_->weight_bytes;
   s.num_ops = impl_->ops.size();
   for (const InputLimit& limit : impl_->input_limits)
-    s.inputs.push_back({impl_->values[static_cast<size_t>(limit.value)].name, limit.index_bound, limit.binary});
+    s.inputs.push_back(
+        {impl_->values[static_cast<size_t>(limit.value)].name, limit.index_bound, limit.binary});
   for (int32_t v : impl_->outputs) s.outputs.push_back(impl_->values[static_cast<size_t>(v)].name);
   return s;
 }
@@ -37,7 +38,8 @@ std::vector<std::string> Model::describe_ops() const {
     if (op.kind == OpKind::kMatMul && op.activation != Activation::kNone)
       kind += std::string("(") + activation_name(op.activation) + ")";
     if (op.kind == OpKind::kAttention)
-      kind += "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";
+      kind +=
+          "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";
     std::string ios;
     auto list = [&](const std::vector<int32_t>& values) {
       std::string out;
@@ -62,7 +64,8 @@ std::string Model::plan_dump() const { return impl_->arena.dump(); }
 
 Int64Tensor::Int64Tensor(const int64_t* d, std::initializer_list<int64_t> dims) : data(d) {
   if (dims.size() > static_cast<size_t>(kMaxRank))
-    throw Error("tensor rank " + std::to_string(dims.size()) + " is above " + std::to_string(kMaxRank));
+    throw Error("tensor rank " + std::to_string(dims.size()) + " is above " +
+                std::to_string(kMaxRank));
   for (int64_t dim : dims) shape[static_cast<size_t>(rank++)] = dim;
 }
 

@@ -15,8 +15,10 @@ SymDim fixed(int64_t n) { return SymDim{n, false, false}; }
 class OpChecker {
  public:
   OpChecker(const Model::Impl& impl, const OpInfo& op, size_t index)
-      : impl_(impl), op_(op), where_("op " + std::to_string(index) + " '" + op.name + "' (" +
-                                     op_kind_name(op.kind) + ")") {}
+      : impl_(impl),
+        op_(op),
+        where_("op " + std::to_string(index) + " '" + op.name + "' (" + op_kind_name(op.kind) +
+               ")") {}
 
   [[noreturn]] void fail(const std::string& what) const { throw Error(where_ + ": " + what); }
 
@@ -49,12 +51,14 @@ class OpChecker {
     }
   }
   void expect_weight(const ValueInfo& value, const char* role) const {
-    if (value.kind != ValueKind::kWeight) fail(std::string(role) + " '" + value.name + "' must be a weight");
+    if (value.kind != ValueKind::kWeight)
+      fail(std::string(role) + " '" + value.name + "' must be a weight");
   }
   // Constant last dim of an activation, checked to be a plain number.
   int64_t last_dim(const ValueInfo& value, const char* role) const {
     if (value.shape.empty() || value.shape.back().batch || value.shape.back().seq)
-      fail(std::string(role) + " '" + value.name + "' must end in a constant dim, has " + value.shape_str());
+      fail(std::string(role) + " '" + value.name + "' must end in a constant dim, has " +
+           value.shape_str());
     return value.shape.back().factor;
   }
 
@@ -67,7 +71,7 @@ class OpChecker {
 void check_embed_layer_norm(const OpChecker& c, const OpInfo& op, int32_t max_seq) {
   c.arity(8, 2);
   const char* roles[] = {"input_ids", "token_type_ids", "attention_mask"};
-  for (size_t i = 0; i < 3; ++i) c.expect(c.in(i), DType::kI64, {kBatch, kSeq}, roles[i]);
+  for (size_t i = 0; i < 3; ++i) c.expect(c.in(i), DType::I64, {kBatch, kSeq}, roles[i]);
   const ValueInfo& word = c.in(3);
   c.expect_weight(word, "word table");
   const int64_t hidden = c.last_dim(word, "word table");
@@ -82,10 +86,10 @@ void check_embed_layer_norm(const OpChecker& c, const OpInfo& op, int32_t max_se
   if (c.in(4).shape[0].factor < max_seq)
     c.fail("position table has " + std::to_string(c.in(4).shape[0].factor) +
            " rows, fewer than max_seq " + std::to_string(max_seq));
-  c.expect(c.in(6), DType::kF32, {fixed(hidden)}, "gamma");
-  c.expect(c.in(7), DType::kF32, {fixed(hidden)}, "beta");
-  c.expect(c.out(0), DType::kF32, {kBatch, kSeq, fixed(hidden)}, "output");
-  c.expect(c.out(1), DType::kF32, {kBatch, kSeq}, "mask bias");
+  c.expect(c.in(6), DType::F32, {fixed(hidden)}, "gamma");
+  c.expect(c.in(7), DType::F32, {fixed(hidden)}, "beta");
+  c.expect(c.out(0), DType::F32, {kBatch, kSeq, fixed(hidden)}, "output");
+  c.expect(c.out(1), DType::F32, {kBatch, kSeq}, "mask bias");
   if (!(op.epsilon > 0.0f)) c.fail("epsilon must be positive");
 }
 
@@ -99,13 +103,13 @@ void check_matmul(const OpChecker& c) {
   std::vector<SymDim> src_shape = src.shape;
   if (src_shape.empty()) c.fail("source has rank 0");
   src_shape.back() = fixed(k);
-  c.expect(src, DType::kF32, src_shape, "source");
-  c.expect(weight, DType::kF32, {fixed(n), fixed(k)}, "weight");
+  c.expect(src, DType::F32, src_shape, "source");
+  c.expect(weight, DType::F32, {fixed(n), fixed(k)}, "weight");
   std::vector<SymDim> dst_shape = src.shape;
   dst_shape.back() = fixed(n);
-  if (c.present(2)) c.expect(c.in(2), DType::kF32, {fixed(n)}, "bias");
-  if (c.present(3)) c.expect(c.in(3), DType::kF32, dst_shape, "residual");
-  c.expect(c.out(0), DType::kF32, dst_shape, "output");
+  if (c.present(2)) c.expect(c.in(2), DType::F32, {fixed(n)}, "bias");
+  if (c.present(3)) c.expect(c.in(3), DType::F32, dst_shape, "residual");
+  c.expect(c.out(0), DType::F32, dst_shape, "output");
 }
 
 void check_attention(const OpChecker& c, const OpInfo& op) {
@@ -114,40 +118,41 @@ void check_attention(const OpChecker& c, const OpInfo& op) {
     c.fail("num_heads " + std::to_string(op.num_heads) + " and head_dim " +
            std::to_string(op.head_dim) + " must be positive");
   const int64_t width = int64_t{op.num_heads} * op.head_dim;
-  c.expect(c.in(0), DType::kF32, {kBatch, kSeq, fixed(3 * width)}, "qkv");
-  c.expect(c.in(1), DType::kF32, {kBatch, kSeq}, "mask bias");
-  c.expect(c.out(0), DType::kF32, {kBatch, kSeq, fixed(width)}, "output");
+  c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(3 * width)}, "qkv");
+  c.expect(c.in(1), DType::F32, {kBatch, kSeq}, "mask bias");
+  c.expect(c.out(0), DType::F32, {kBatch, kSeq, fixed(width)}, "output");
 }
 
 void check_add_layer_norm(const OpChecker& c, const OpInfo& op) {
   c.arity(4, 1);
   const int64_t hidden = c.last_dim(c.in(0), "source");
-  c.expect(c.in(1), DType::kF32, c.in(0).shape, "residual");
-  c.expect(c.in(0), DType::kF32, c.in(0).shape, "source");
-  c.expect(c.in(2), DType::kF32, {fixed(hidden)}, "gamma");
-  c.expect(c.in(3), DType::kF32, {fixed(hidden)}, "beta");
-  c.expect(c.out(0), DType::kF32, c.in(0).shape, "output");
+  c.expect(c.in(1), DType::F32, c.in(0).shape, "residual");
+  c.expect(c.in(0), DType::F32, c.in(0).shape, "source");
+  c.expect(c.in(2), DType::F32, {fixed(hidden)}, "gamma");
+  c.expect(c.in(3), DType::F32, {fixed(hidden)}, "beta");
+  c.expect(c.out(0), DType::F32, c.in(0).shape, "output");
   if (!(op.epsilon > 0.0f)) c.fail("epsilon must be positive");
 }
 
 void check_pooler(const OpChecker& c) {
   c.arity(3, 1);
   const int64_t hidden = c.last_dim(c.in(0), "hidden");
-  c.expect(c.in(0), DType::kF32, {kBatch, kSeq, fixed(hidden)}, "hidden");
+  c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(hidden)}, "hidden");
   c.expect_weight(c.in(1), "weight");
-  c.expect(c.in(1), DType::kF32, {fixed(hidden), fixed(hidden)}, "weight");
-  c.expect(c.in(2), DType::kF32, {fixed(hidden)}, "bias");
-  c.expect(c.out(0), DType::kF32, {kBatch, fixed(hidden)}, "output");
+  c.expect(c.in(1), DType::F32, {fixed(hidden), fixed(hidden)}, "weight");
+  c.expect(c.in(2), DType::F32, {fixed(hidden)}, "bias");
+  c.expect(c.out(0), DType::F32, {kBatch, fixed(hidden)}, "output");
 }
 
 // Graph inputs: the three BERT inputs by name, i64 [B,S].
 void check_graph_inputs(Model::Impl& impl) {
   for (int32_t v : impl.inputs) {
     const ValueInfo& value = impl.values[static_cast<size_t>(v)];
-    if (value.name != "input_ids" && value.name != "attention_mask" && value.name != "token_type_ids")
+    if (value.name != "input_ids" && value.name != "attention_mask" &&
+        value.name != "token_type_ids")
       throw Error("graph input '" + value.name +
                   "' is not one of input_ids, attention_mask, token_type_ids");
-    if (value.kind != ValueKind::kInput || value.dtype != DType::kI64 ||
+    if (value.kind != ValueKind::kInput || value.dtype != DType::I64 ||
         value.shape != std::vector<SymDim>{kBatch, kSeq})
       throw Error("graph input '" + value.name + "' must be an i64 input of shape [B,S]");
     for (int32_t other : impl.inputs)
@@ -193,7 +198,8 @@ std::vector<int32_t> check_wiring(const Model::Impl& impl) {
   }
   for (int32_t v : impl.outputs) {
     const ValueInfo& value = impl.values[static_cast<size_t>(v)];
-    if (value.kind != ValueKind::kOutput || value.dtype != DType::kF32 || !ready[static_cast<size_t>(v)])
+    if (value.kind != ValueKind::kOutput || value.dtype != DType::F32 ||
+        !ready[static_cast<size_t>(v)])
       throw Error("graph output '" + value.name + "' must be an f32 output value written by an op");
   }
   return last_read;
@@ -204,8 +210,10 @@ void derive_input_limits(Model::Impl& impl) {
   for (const OpInfo& op : impl.ops) {
     if (op.kind != OpKind::kEmbedLayerNorm) continue;
     for (InputLimit& limit : impl.input_limits) {
-      if (limit.value == op.inputs[0]) limit.index_bound = impl.values[static_cast<size_t>(op.inputs[3])].shape[0].factor;
-      if (limit.value == op.inputs[1]) limit.index_bound = impl.values[static_cast<size_t>(op.inputs[5])].shape[0].factor;
+      if (limit.value == op.inputs[0])
+        limit.index_bound = impl.values[static_cast<size_t>(op.inputs[3])].shape[0].factor;
+      if (limit.value == op.inputs[1])
+        limit.index_bound = impl.values[static_cast<size_t>(op.inputs[5])].shape[0].factor;
       if (limit.value == op.inputs[2]) limit.binary = true;
     }
   }
@@ -219,7 +227,10 @@ void plan_model_arena(Model::Impl& impl, const std::vector<int32_t>& last_read) 
     for (int32_t v : impl.ops[i].outputs) {
       const ValueInfo& value = impl.values[static_cast<size_t>(v)];
       // Outputs stay alive to the end: the caller reads them after run().
-      const int32_t last = value.kind == ValueKind::kOutput ? last_op : std::max(last_read[static_cast<size_t>(v)], static_cast<int32_t>(i));
+      const int32_t last =
+          value.kind == ValueKind::kOutput
+              ? last_op
+              : std::max(last_read[static_cast<size_t>(v)], static_cast<int32_t>(i));
       buffers.push_back(ArenaBuffer{value.max_bytes, static_cast<int32_t>(i), last});
       buffer_value.push_back(v);
     }
@@ -227,7 +238,8 @@ void plan_model_arena(Model::Impl& impl, const std::vector<int32_t>& last_read) 
   impl.arena = plan_arena(buffers);
   impl.arena_offset.assign(impl.values.size(), -1);
   for (size_t b = 0; b < buffers.size(); ++b)
-    impl.arena_offset[static_cast<size_t>(buffer_value[b])] = static_cast<int64_t>(impl.arena.offsets[b]);
+    impl.arena_offset[static_cast<size_t>(buffer_value[b])] =
+        static_cast<int64_t>(impl.arena.offsets[b]);
 }
 
 }  // namespace
@@ -239,17 +251,28 @@ void check_model(Model::Impl& impl) {
     const OpInfo& op = impl.ops[i];
     const OpChecker checker(impl, op, i);
     switch (op.kind) {
-      case OpKind::kEmbedLayerNorm: check_embed_layer_norm(checker, op, impl.max_seq); break;
-      case OpKind::kMatMul: check_matmul(checker); break;
-      case OpKind::kAttention: check_attention(checker, op); break;
-      case OpKind::kAddLayerNorm: check_add_layer_norm(checker, op); break;
-      case OpKind::kPooler: check_pooler(checker); break;
+      case OpKind::kEmbedLayerNorm:
+        check_embed_layer_norm(checker, op, impl.max_seq);
+        break;
+      case OpKind::kMatMul:
+        check_matmul(checker);
+        break;
+      case OpKind::kAttention:
+        check_attention(checker, op);
+        break;
+      case OpKind::kAddLayerNorm:
+        check_add_layer_norm(checker, op);
+        break;
+      case OpKind::kPooler:
+        check_pooler(checker);
+        break;
     }
   }
   derive_input_limits(impl);
   for (const InputLimit& limit : impl.input_limits)
     if (last_read[static_cast<size_t>(limit.value)] < 0)
-      throw Error("graph input '" + impl.values[static_cast<size_t>(limit.value)].name + "' is read by no op");
+      throw Error("graph input '" + impl.values[static_cast<size_t>(limit.value)].name +
+                  "' is read by no op");
   plan_model_arena(impl, last_read);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "format/dtype_info.h"
 #include "minirt/minirt.h"
 #include "ops/op_types.h"
 #include "runtime/model/mapped_file.h"
@@ -14,9 +15,7 @@
 
 namespace minirt {
 
-enum class DType { kF32, kF16, kBF16, kI8, kU8, kI32, kI64 };
-const char* dtype_name(DType dtype);
-size_t dtype_size(DType dtype);
+using DType = fb::DType;
 
 enum class ValueKind { kInput, kOutput, kWeight, kIntermediate };
 
@@ -35,7 +34,7 @@ struct SymDim {
 
 struct ValueInfo {
   std::string name;
-  DType dtype = DType::kF32;
+  DType dtype = DType::F32;
   ValueKind kind = ValueKind::kIntermediate;
   std::vector<SymDim> shape;
   const uint8_t* weight = nullptr;  // kWeight: the bytes in the mmapped file

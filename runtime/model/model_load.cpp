@@ -22,35 +22,30 @@ constexpr int64_t kMaxElements = int64_t{1} << 40;
   throw Error("invalid model '" + path + "': " + what);
 }
 
-DType dtype_from(fb::DType dtype) {
-  switch (dtype) {
-    case fb::DType::F32: return DType::kF32;
-    case fb::DType::F16: return DType::kF16;
-    case fb::DType::BF16: return DType::kBF16;
-    case fb::DType::I8: return DType::kI8;
-    case fb::DType::U8: return DType::kU8;
-    case fb::DType::I32: return DType::kI32;
-    case fb::DType::I64: return DType::kI64;
-  }
-  throw Error("unknown dtype code " + std::to_string(static_cast<int>(dtype)));
-}
-
 ValueKind kind_from(fb::ValueKind kind) {
   switch (kind) {
-    case fb::ValueKind::Input: return ValueKind::kInput;
-    case fb::ValueKind::Output: return ValueKind::kOutput;
-    case fb::ValueKind::Weight: return ValueKind::kWeight;
-    case fb::ValueKind::Intermediate: return ValueKind::kIntermediate;
+    case fb::ValueKind::Input:
+      return ValueKind::kInput;
+    case fb::ValueKind::Output:
+      return ValueKind::kOutput;
+    case fb::ValueKind::Weight:
+      return ValueKind::kWeight;
+    case fb::ValueKind::Intermediate:
+      return ValueKind::kIntermediate;
   }
   throw Error("unknown value kind code " + std::to_string(static_cast<int>(kind)));
 }
 
 Activation activation_from(fb::Activation act) {
   switch (act) {
-    case fb::Activation::None: return Activation::kNone;
-    case fb::Activation::GeluErf: return Activation::kGeluErf;
-    case fb::Activation::GeluTanh: return Activation::kGeluTanh;
-    case fb::Activation::Tanh: return Activation::kTanh;
+    case fb::Activation::None:
+      return Activation::kNone;
+    case fb::Activation::GeluErf:
+      return Activation::kGeluErf;
+    case fb::Activation::GeluTanh:
+      return Activation::kGeluTanh;
+    case fb::Activation::Tanh:
+      return Activation::kTanh;
   }
   throw Error("unknown activation code " + std::to_string(static_cast<int>(act)));
 }
@@ -62,7 +57,10 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   ValueInfo value;
   value.name = str_or_empty(src->name());
   const std::string where = "value " + std::to_string(index) + " '" + value.name + "'";
-  value.dtype = dtype_from(src->dtype());
+  if (!dtype_known(src->dtype()))
+    throw Error(where + " has unknown dtype code " +
+                std::to_string(static_cast<int>(src->dtype())));
+  value.dtype = src->dtype();
   value.kind = kind_from(src->kind());
   if (!src->shape()) throw Error(where + " has no shape");
   if (src->shape()->size() > static_cast<uint32_t>(kMaxRank))
@@ -72,9 +70,8 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   for (const fb::Dim* dim : *src->shape()) {
     SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
              (dim->symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
-    const int64_t at_max = d.factor <= 0 || d.factor > kMaxElements
-                               ? -1
-                               : d.eval(impl.max_batch, impl.max_seq);
+    const int64_t at_max =
+        d.factor <= 0 || d.factor > kMaxElements ? -1 : d.eval(impl.max_batch, impl.max_seq);
     if (at_max <= 0 || at_max > kMaxElements || max_numel > kMaxElements / at_max)
       throw Error(where + " has an invalid or oversized dim " + d.str());
     max_numel *= at_max;
@@ -90,7 +87,8 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
       throw Error(where + " names buffer " + std::to_string(src->buffer()) + ", out of range");
     const fb::Buffer* buffer = buffers->Get(src->buffer());
     if (!buffer->data() || buffer->data()->size() != value.max_bytes)
-      throw Error(where + " expects " + std::to_string(value.max_bytes) + " bytes of weights, buffer has " +
+      throw Error(where + " expects " + std::to_string(value.max_bytes) +
+                  " bytes of weights, buffer has " +
                   std::to_string(buffer->data() ? buffer->data()->size() : 0));
     value.weight = buffer->data()->data();
     if (reinterpret_cast<uintptr_t>(value.weight) % kArenaAlignment != 0)
@@ -107,7 +105,8 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
     if (!list) return out;
     for (int32_t v : *list) {
       if (v < -1 || v >= num_values)
-        throw Error("op '" + op.name + "' " + role + " index " + std::to_string(v) + " is out of range");
+        throw Error("op '" + op.name + "' " + role + " index " + std::to_string(v) +
+                    " is out of range");
       out.push_back(v);
     }
     return out;
@@ -151,7 +150,8 @@ std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list, i
   if (!list || list->size() == 0) throw Error(std::string("the model lists no ") + role + "s");
   std::vector<int32_t> out;
   for (int32_t v : *list) {
-    if (v < 0 || v >= num_values) throw Error(std::string(role) + " index " + std::to_string(v) + " is out of range");
+    if (v < 0 || v >= num_values)
+      throw Error(std::string(role) + " index " + std::to_string(v) + " is out of range");
     out.push_back(v);
   }
   return out;
@@ -163,12 +163,15 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
   const std::string path = file->path();
   const uint8_t* bytes = file->data();
   const size_t size = file->size();
-  if (size < 8) fail(path, "file is " + std::to_string(size) + " bytes, too short to be a minirt model");
+  if (size < 8)
+    fail(path, "file is " + std::to_string(size) + " bytes, too short to be a minirt model");
   if (!fb::ModelBufferHasIdentifier(bytes))
-    fail(path, "file identifier is not '" + std::string(fb::ModelIdentifier()) + "' (not a minirt model file)");
+    fail(path, "file identifier is not '" + std::string(fb::ModelIdentifier()) +
+                   "' (not a minirt model file)");
   if (size > FLATBUFFERS_MAX_BUFFER_SIZE) fail(path, "file is larger than 2 GiB");
   flatbuffers::Verifier verifier(bytes, size, /*max_depth=*/64, /*max_tables=*/10'000'000);
-  if (!fb::VerifyModelBuffer(verifier)) fail(path, "FlatBuffers verification failed (truncated or corrupt file)");
+  if (!fb::VerifyModelBuffer(verifier))
+    fail(path, "FlatBuffers verification failed (truncated or corrupt file)");
 
   const fb::Model& root = *fb::GetModel(bytes);
   if (root.version() != kFormatVersion)
@@ -193,7 +196,8 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
     const auto num_values = static_cast<int32_t>(root.values()->size());
     for (int32_t v = 0; v < num_values; ++v) {
       impl->values.push_back(read_value(root, static_cast<uint32_t>(v), *impl));
-      if (impl->values.back().kind == ValueKind::kWeight) impl->weight_bytes += impl->values.back().max_bytes;
+      if (impl->values.back().kind == ValueKind::kWeight)
+        impl->weight_bytes += impl->values.back().max_bytes;
     }
     if (!root.ops() || root.ops()->size() == 0) throw Error("the model has no ops");
     for (const fb::Op* op : *root.ops()) impl->ops.push_back(read_op(*op, num_values));

@@ -37,13 +37,15 @@ class CpuBackend final : public Backend {
     for (const OpInfo& op : model_.ops) run_op(op, batch, seq);
   }
 
-  const float* output(size_t i) const override {
-    return f32(model_.outputs[i]);
-  }
+  const float* output(size_t i) const override { return f32(model_.outputs[i]); }
 
  private:
-  float* f32(int32_t v) const { return v < 0 ? nullptr : static_cast<float*>(tensors_[static_cast<size_t>(v)]); }
-  const int64_t* i64(int32_t v) const { return static_cast<const int64_t*>(tensors_[static_cast<size_t>(v)]); }
+  float* f32(int32_t v) const {
+    return v < 0 ? nullptr : static_cast<float*>(tensors_[static_cast<size_t>(v)]);
+  }
+  const int64_t* i64(int32_t v) const {
+    return static_cast<const int64_t*>(tensors_[static_cast<size_t>(v)]);
+  }
   const ValueInfo& value(int32_t v) const { return model_.values[static_cast<size_t>(v)]; }
   int64_t last_dim(int32_t v) const { return value(v).shape.back().factor; }
 

@@ -13,7 +13,8 @@ struct Session::Impl {
   std::vector<OutputView> outputs;
 };
 
-Session::Session(std::shared_ptr<const Model> model, SessionOptions options) : impl_(std::make_unique<Impl>()) {
+Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
+    : impl_(std::make_unique<Impl>()) {
   if (!model) throw Error("Session needs a loaded model");
   if (options.threads < 1 || options.threads > 1024)
     throw Error("threads must be in 1..1024, got " + std::to_string(options.threads));
@@ -37,7 +38,8 @@ std::span<const OutputView> Session::run(const Inputs& inputs) {
     const ValueInfo& value = m.values[static_cast<size_t>(m.outputs[i])];
     view.data = impl_->backend->output(i);
     view.rank = static_cast<int>(value.shape.size());
-    for (size_t d = 0; d < value.shape.size(); ++d) view.shape[d] = value.shape[d].eval(shape.batch, shape.seq);
+    for (size_t d = 0; d < value.shape.size(); ++d)
+      view.shape[d] = value.shape[d].eval(shape.batch, shape.seq);
   }
   return impl_->outputs;
 }

@@ -29,8 +29,9 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 
 std::string write_bytes(const std::vector<uint8_t>& bytes, const std::string& name) {
   const std::string path = std::string(MINIRT_BINARY_DIR) + "/bad_input_" + name + ".fb";
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   return path;
 }
 
@@ -44,15 +45,16 @@ std::string load_error(const std::string& path) {
 }
 
 TEST_CASE("bad file: missing, empty, truncated, not a minirt file") {
-  CHECK(load_error("/nonexistent/model.fb").find("cannot open '/nonexistent/model.fb'") != std::string::npos);
+  CHECK(load_error("/nonexistent/model.fb").find("cannot open '/nonexistent/model.fb'") !=
+        std::string::npos);
   CHECK(load_error(write_bytes({}, "empty")).find("is empty") != std::string::npos);
   CHECK(load_error(write_bytes({1, 2, 3}, "short")).find("too short") != std::string::npos);
 
   const std::vector<uint8_t> good = read_bytes(tiny_model());
   for (size_t keep : {good.size() / 2, good.size() - 1, size_t{64}}) {
     CAPTURE(keep);
-    const std::string message =
-        load_error(write_bytes(std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(keep)), "truncated"));
+    const std::string message = load_error(write_bytes(
+        std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(keep)), "truncated"));
     CHECK(message.find("verification failed") != std::string::npos);
   }
   std::vector<uint8_t> other = good;
@@ -88,7 +90,8 @@ TEST_CASE("bad file: random corruption loads cleanly or fails with a message") {
       ++rejected;
     }
   }
-  MESSAGE(rejected << " of 300 corrupted files rejected; the rest only changed weight or name bytes");
+  MESSAGE(
+      rejected << " of 300 corrupted files rejected; the rest only changed weight or name bytes");
 }
 
 struct BadRequest {
@@ -102,13 +105,43 @@ TEST_CASE("bad request: sizes, ids, types and masks are named in the error") {
   Session session(Model::load(tiny_model()));
   const std::vector<int64_t> ok4 = {1, 2, 3, 4};
   const BadRequest cases[] = {
-      {"batch past max", std::vector<int64_t>(3 * 4, 1), {}, {}, {3, 4}, {}, "batch 3 is outside 1..2"},
+      {"batch past max",
+       std::vector<int64_t>(3 * 4, 1),
+       {},
+       {},
+       {3, 4},
+       {},
+       "batch 3 is outside 1..2"},
       {"seq past max", std::vector<int64_t>(33, 1), {}, {}, {1, 33}, {}, "seq 33 is outside 1..32"},
-      {"id past vocab", {1, 2, 1000, 4}, {}, {}, {1, 4}, {}, "input_ids[0,2] is 1000, must be in [0, 1000)"},
+      {"id past vocab",
+       {1, 2, 1000, 4},
+       {},
+       {},
+       {1, 4},
+       {},
+       "input_ids[0,2] is 1000, must be in [0, 1000)"},
       {"negative id", {1, -5, 3, 4}, {}, {}, {1, 4}, {}, "input_ids[0,1] is -5"},
-      {"type past table", ok4, {}, {0, 0, 2, 0}, {1, 4}, {}, "token_type_ids[0,2] is 2, must be in [0, 2)"},
-      {"mask shape", ok4, {1, 1, 1}, {}, {1, 4}, {1, 3}, "attention_mask has shape [1,3], expected [1,4]"},
-      {"mask value", ok4, {1, 1, 2, 1}, {}, {1, 4}, {1, 4}, "attention_mask[0,2] is 2, must be 0 or 1"},
+      {"type past table",
+       ok4,
+       {},
+       {0, 0, 2, 0},
+       {1, 4},
+       {},
+       "token_type_ids[0,2] is 2, must be in [0, 2)"},
+      {"mask shape",
+       ok4,
+       {1, 1, 1},
+       {},
+       {1, 4},
+       {1, 3},
+       "attention_mask has shape [1,3], expected [1,4]"},
+      {"mask value",
+       ok4,
+       {1, 1, 2, 1},
+       {},
+       {1, 4},
+       {1, 4},
+       "attention_mask[0,2] is 2, must be 0 or 1"},
       {"ids rank", ok4, {}, {}, {4}, {}, "input_ids must be [batch, seq], got [4]"},
   };
   for (const BadRequest& c : cases) {
@@ -143,13 +176,16 @@ TEST_CASE("bad input on the command line: non-zero exit and the message") {
   const auto missing = test::run_command(test::bin("minirt") + " run /nonexistent.fb --bench");
   CHECK(missing.exit_code == 1);
   CHECK(missing.output.find("minirt: cannot open '/nonexistent.fb'") != std::string::npos);
-  const auto seq = test::run_command(test::bin("minirt") + " run " + tiny_model() + " --bench --seq 999");
+  const auto seq =
+      test::run_command(test::bin("minirt") + " run " + tiny_model() + " --bench --seq 999");
   CHECK(seq.exit_code == 1);
   CHECK(seq.output.find("--seq must be an integer in 1..32") != std::string::npos);
-  const auto flag = test::run_command(test::bin("minirt") + " run " + tiny_model() + " --bench --frobnicate");
+  const auto flag =
+      test::run_command(test::bin("minirt") + " run " + tiny_model() + " --bench --frobnicate");
   CHECK(flag.exit_code == 1);
   CHECK(flag.output.find("unknown option --frobnicate") != std::string::npos);
-  const auto convert = test::run_command(test::bin("minirt-convert") + " --hf /nonexistent -o /tmp/x.fb");
+  const auto convert =
+      test::run_command(test::bin("minirt-convert") + " --hf /nonexistent -o /tmp/x.fb");
   CHECK(convert.exit_code != 0);
   CHECK(convert.output.find("/nonexistent") != std::string::npos);
 }

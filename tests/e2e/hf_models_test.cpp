@@ -20,8 +20,9 @@ void check_refs(const std::string& hf_dir, const std::string& name, int threads)
   CHECK(results.size() == 3);
   for (const RefCaseResult& result : results) {
     for (const RefOutputError& out : result.outputs) {
-      MESSAGE(name << " " << result.case_name << " [" << result.batch << "," << result.seq << "] " << out.name
-                   << " max_abs_err " << out.max_abs_error << " (" << threads << " threads)");
+      MESSAGE(name << " " << result.case_name << " [" << result.batch << "," << result.seq << "] "
+                   << out.name << " max_abs_err " << out.max_abs_error << " (" << threads
+                   << " threads)");
       CHECK(out.max_abs_error <= kTolerance);
     }
   }
@@ -51,13 +52,14 @@ TEST_CASE("e2e: minirt run --refs passes, and fails past a tolerance it cannot m
   const std::string dir = test::repo_path("tests/data/bert-tiny-cls");
   const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/e2e_cli_bert_tiny_cls.fb";
   test::convert_hf(dir, fb_path);
-  const test::CommandResult pass = test::run_command(test::bin("minirt") + " run " + fb_path + " --refs " + dir + "/refs");
+  const test::CommandResult pass =
+      test::run_command(test::bin("minirt") + " run " + fb_path + " --refs " + dir + "/refs");
   INFO(pass.output);
   CHECK(pass.exit_code == 0);
   CHECK(pass.output.find("logits max_abs_err") != std::string::npos);
   CHECK(pass.output.find("PASS") != std::string::npos);
-  const test::CommandResult fail =
-      test::run_command(test::bin("minirt") + " run " + fb_path + " --refs " + dir + "/refs --tol 1e-12");
+  const test::CommandResult fail = test::run_command(test::bin("minirt") + " run " + fb_path +
+                                                     " --refs " + dir + "/refs --tol 1e-12");
   INFO(fail.output);
   CHECK(fail.exit_code == 1);
   CHECK(fail.output.find("FAIL") != std::string::npos);
@@ -66,14 +68,17 @@ TEST_CASE("e2e: minirt run --refs passes, and fails past a tolerance it cannot m
 TEST_CASE("e2e: minirt run --bench --json and minirt info") {
   const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/e2e_cli_bert_tiny.fb";
   test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 4 --max-seq 64");
-  const test::CommandResult bench = test::run_command(
-      test::bin("minirt") + " run " + fb_path + " --bench --batch 2 --seq 16 --threads 2 --warmup 1 --iters 5 --json");
+  const test::CommandResult bench =
+      test::run_command(test::bin("minirt") + " run " + fb_path +
+                        " --bench --batch 2 --seq 16 --threads 2 --warmup 1 --iters 5 --json");
   INFO(bench.output);
   REQUIRE(bench.exit_code == 0);
-  for (const char* key : {"\"p50_us\"", "\"p90_us\"", "\"p99_us\"", "\"mean_us\"", "\"batch\": 2", "\"seq\": 16",
-                          "\"threads\": 2", "\"iters\": 5", "\"cold_start_us\"", "\"arena_bytes\""})
+  for (const char* key :
+       {"\"p50_us\"", "\"p90_us\"", "\"p99_us\"", "\"mean_us\"", "\"batch\": 2", "\"seq\": 16",
+        "\"threads\": 2", "\"iters\": 5", "\"cold_start_us\"", "\"arena_bytes\""})
     CHECK(bench.output.find(key) != std::string::npos);
-  const test::CommandResult info = test::run_command(test::bin("minirt") + " info " + fb_path + " --plan");
+  const test::CommandResult info =
+      test::run_command(test::bin("minirt") + " info " + fb_path + " --plan");
   INFO(info.output);
   REQUIRE(info.exit_code == 0);
   CHECK(info.output.find("max batch 4, max seq 64") != std::string::npos);

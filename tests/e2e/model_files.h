@@ -2,23 +2,28 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
 
 namespace minirt::test {
 
-inline std::string bin(const std::string& program) { return std::string(MINIRT_BINARY_DIR) + "/bin/" + program; }
-inline std::string repo_path(const std::string& rel) { return std::string(MINIRT_SOURCE_DIR) + "/" + rel; }
+inline std::string bin(const std::string& program) {
+  return std::string(MINIRT_BINARY_DIR) + "/bin/" + program;
+}
+inline std::string repo_path(const std::string& rel) {
+  return std::string(MINIRT_SOURCE_DIR) + "/" + rel;
+}
 // Where the ctest fixture materializes ../shared/models (see tests/CMakeLists.txt).
 inline std::string shared_model_dir(const std::string& name) {
   return std::string(MINIRT_BINARY_DIR) + "/models/" + name;
 }
 inline bool shared_models_present() {
-  return std::filesystem::exists(std::string(MINIRT_SOURCE_DIR) + "/../shared/models/materialize.py");
+  return std::filesystem::exists(std::string(MINIRT_SOURCE_DIR) +
+                                 "/../shared/models/materialize.py");
 }
 
 struct CommandResult {
@@ -32,15 +37,18 @@ inline CommandResult run_command(const std::string& command) {
   REQUIRE(pipe != nullptr);
   std::array<char, 4096> chunk{};
   size_t n;
-  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0) result.output.append(chunk.data(), n);
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), pipe)) > 0)
+    result.output.append(chunk.data(), n);
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 
 // Converts an HF checkpoint folder into out (a .fb path); fails the test on error.
-inline void convert_hf(const std::string& hf_dir, const std::string& out, const std::string& extra = "") {
-  const CommandResult r = run_command(bin("minirt-convert") + " --hf " + hf_dir + " -o " + out + " " + extra);
+inline void convert_hf(const std::string& hf_dir, const std::string& out,
+                       const std::string& extra = "") {
+  const CommandResult r =
+      run_command(bin("minirt-convert") + " --hf " + hf_dir + " -o " + out + " " + extra);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
 }

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "converter/import/mapped_file.h"
+#include "runtime/model/mapped_file.h"
 
 namespace minirt::converter::hf {
 
@@ -52,7 +52,7 @@ class EntryParser {
 
 Tensor parse_entry(const std::shared_ptr<const MappedFile>& file, const std::string& name,
                    const json& entry, std::span<const uint8_t> data) {
-  EntryParser p(file->path().string(), name);
+  EntryParser p(file->path(), name);
   if (!entry.is_object()) p.fail("entry must be a JSON object");
 
   const json& dtype = p.field(entry, "dtype");
@@ -99,7 +99,7 @@ Tensor parse_entry(const std::shared_ptr<const MappedFile>& file, const std::str
 }  // namespace
 
 TensorSet read_safetensors(const std::filesystem::path& path) {
-  auto file = MappedFile::open(path);
+  auto file = std::make_shared<const MappedFile>(path.string());
   const std::string where = path.string();
   std::span<const uint8_t> bytes = file->bytes();
   if (bytes.size() < 8) {
