@@ -1,0 +1,62 @@
+// One op of the op list, prepared for the CPU. Construction is "prepare":
+// resolve tensors, pick a kernel for the machine, pack weights, generate
+// code. run() is arithmetic only: no allocation, no validation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ops/parallel.h"
+#include "runtime/model/model_impl.h"
+
+namespace minirt {
+
+// A value's data pointer as it stands at run time: weights and arena slots
+// are fixed at session construction, graph inputs change per request, so an
+// op keeps the address of the slot, not the pointer.
+class TensorRef {
+ public:
+  TensorRef() = default;
+  explicit TensorRef(void* const* slot) : slot_(slot) {}
+  float* f32() const { return slot_ ? static_cast<float*>(*slot_) : nullptr; }
+  const int64_t* i64() const { return slot_ ? static_cast<const int64_t*>(*slot_) : nullptr; }
+
+ private:
+  void* const* slot_ = nullptr;  // nullptr: optional input absent
+};
+
+// What an op's prepare step may read.
+struct CpuOpSetup {
+  const Model::Impl& model;
+  const OpInfo& op;
+  const std::vector<void*>& tensors;  // per value; sized once, never reallocated
+
+  TensorRef input(size_t i) const { return ref(op.inputs[i]); }
+  TensorRef output(size_t i) const { return ref(op.outputs[i]); }
+  const ValueInfo& input_value(size_t i) const {
+    return model.values[static_cast<size_t>(op.inputs[i])];
+  }
+  const ValueInfo& output_value(size_t i) const {
+    return model.values[static_cast<size_t>(op.outputs[i])];
+  }
+
+ private:
+  TensorRef ref(int32_t v) const {
+    return v < 0 ? TensorRef() : TensorRef(&tensors[static_cast<size_t>(v)]);
+  }
+};
+
+class CpuOp {
+ public:
+  virtual ~CpuOp() = default;
+  virtual void run(int64_t batch, int64_t seq, Parallel& parallel) = 0;
+};
+
+std::unique_ptr<CpuOp> make_cpu_embed_layer_norm(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_matmul(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_attention(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_add_layer_norm(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_pooler(const CpuOpSetup& setup);
+
+}  // namespace minirt

@@ -1,0 +1,47 @@
+#include "ops/ref/kernels.h"
+#include "runtime/cpu/cpu_op.h"
+
+namespace minirt {
+namespace {
+
+class MatMulOp final : public CpuOp {
+ public:
+  explicit MatMulOp(const CpuOpSetup& s)
+      : src_(s.input(0)),
+        weight_(s.input(1)),
+        bias_(s.input(2)),
+        residual_(s.input(3)),
+        dst_(s.output(0)),
+        src_value_(s.input_value(0)),
+        n_(s.input_value(1).shape[0].factor),
+        k_(s.input_value(1).shape[1].factor),
+        activation_(s.op.activation) {}
+
+  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+    ref::MatMulArgs args;
+    args.src = src_.f32();
+    args.weight = weight_.f32();
+    args.bias = bias_.f32();
+    args.residual = residual_.f32();
+    args.dst = dst_.f32();
+    args.k = k_;
+    args.n = n_;
+    args.m = src_value_.numel(batch, seq) / k_;
+    args.activation = activation_;
+    ref::matmul(args, parallel);
+  }
+
+ private:
+  TensorRef src_, weight_, bias_, residual_, dst_;
+  const ValueInfo& src_value_;
+  int64_t n_, k_;
+  Activation activation_;
+};
+
+}  // namespace
+
+std::unique_ptr<CpuOp> make_cpu_matmul(const CpuOpSetup& setup) {
+  return std::make_unique<MatMulOp>(setup);
+}
+
+}  // namespace minirt
