@@ -2,6 +2,7 @@
 #   make        install missing Debian packages, build everything into build/
 #   make test   ... and run every test (ctest)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
+#   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
@@ -9,7 +10,7 @@ DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev d
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test demo format clean
+.PHONY: all deps build test demo bench format clean
 
 all: build
 
@@ -35,6 +36,17 @@ demo: build
 	  --max-batch 8 --max-seq 512 -o $(DEMO_MODEL)
 	$(BUILD)/bin/minirt info $(DEMO_MODEL)
 	$(BUILD)/bin/minirt run $(DEMO_MODEL) --bench --batch 1 --seq 128 --threads $(JOBS)
+
+SHARED_MODELS ?= ../shared/models
+BENCH_MODELS := $(BUILD)/models
+bench: build
+	@test -d bench/e2e/node_modules/onnxruntime-node || npm install --prefix bench/e2e --ignore-scripts --no-audit --no-fund
+	@for m in bert-3l-768 minilm-l3-384; do test -f $(BENCH_MODELS)/$$m/model.onnx.data || \
+	  python3 $(SHARED_MODELS)/materialize.py $(SHARED_MODELS)/$$m --out $(BENCH_MODELS)/$$m; done
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 1
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 2
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2
 
 format:
 	find runtime ops converter common tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i

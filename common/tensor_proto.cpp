@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -33,6 +34,7 @@ uint32_t typed_field_for(int32_t data_type) {
     case TensorProto::kFloat:
       return kFloatData;
     case TensorProto::kInt32:
+    case TensorProto::kBool:  // int32_data holds bools too
       return kInt32Data;
     case TensorProto::kInt64:
       return kInt64Data;
@@ -60,6 +62,13 @@ void append_values(const ProtoField& field, TensorProto& tensor) {
         tensor.f32.push_back(static_cast<float>(std::bit_cast<double>(bits)));
       });
       return;
+    case TensorProto::kBool:
+      if (raw) {
+        for (uint8_t byte : field.bytes) tensor.i64.push_back(byte != 0);
+      } else {
+        for_each_varint(field, add_int32);
+      }
+      return;
     case TensorProto::kInt32:
       if (raw) {
         for_each_fixed32(field, add_int32);
@@ -79,6 +88,40 @@ void append_values(const ProtoField& field, TensorProto& tensor) {
 
 [[noreturn]] void fail(const TensorProto& tensor, const std::string& what) {
   throw std::runtime_error("TensorProto '" + tensor.name + "': " + what);
+}
+
+uint64_t parse_external_number(const TensorProto& tensor, const std::string& key,
+                               const std::string& text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    fail(tensor, "external_data " + key + " '" + text + "' is not a number");
+  }
+  return value;
+}
+
+// One StringStringEntryProto (key = 1, value = 2) of external_data.
+void read_external_entry(std::span<const uint8_t> bytes, TensorProto& tensor) {
+  std::string key, value;
+  ProtoReader reader(bytes);
+  ProtoField field;
+  while (reader.next(field)) {
+    if (field.number != 1 && field.number != 2) continue;
+    expect_wire_type(field, WireType::kLengthDelimited);
+    (field.number == 1 ? key : value).assign(field.bytes.begin(), field.bytes.end());
+  }
+  TensorProto::External& external = tensor.external ? *tensor.external : tensor.external.emplace();
+  if (key == "location") {
+    external.location = value;
+  } else if (key == "offset") {
+    external.offset = parse_external_number(tensor, key, value);
+  } else if (key == "length") {
+    const uint64_t length = parse_external_number(tensor, key, value);
+    if (length > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      fail(tensor, "external_data length " + value + " is too large");
+    }
+    external.length = static_cast<int64_t>(length);
+  }  // "checksum" and others: nothing to check against
 }
 
 }  // namespace
@@ -106,6 +149,7 @@ TensorProto parse_tensor_proto(std::span<const uint8_t> bytes) {
   // Values may come before data_type says how to read them, so keep their
   // fields (slices of bytes) and decode once the whole message is read.
   ProtoField raw_data;  // number stays 0 when absent
+  bool external_location = false;
   std::vector<ProtoField> typed_data;
   ProtoReader reader(bytes);
   ProtoField field;
@@ -134,10 +178,13 @@ TensorProto parse_tensor_proto(std::span<const uint8_t> bytes) {
         typed_data.push_back(field);
         break;
       case kExternalData:
-        fail(tensor, "external data not supported here");
+        expect_wire_type(field, WireType::kLengthDelimited);
+        read_external_entry(field.bytes, tensor);
+        break;
       case kDataLocation:
         expect_wire_type(field, WireType::kVarint);
-        if (field.scalar != 0) fail(tensor, "external data not supported here");
+        if (field.scalar > 1) fail(tensor, "unknown data_location " + std::to_string(field.scalar));
+        external_location = field.scalar == 1;
         break;
       default:  // doc_string, segment, ...: nothing this reader needs
         break;
@@ -147,7 +194,17 @@ TensorProto parse_tensor_proto(std::span<const uint8_t> bytes) {
   const uint32_t typed_field = typed_field_for(tensor.data_type);
   if (typed_field == 0) {
     fail(tensor, "data_type " + std::to_string(tensor.data_type) +
-                     " not supported (FLOAT=1, INT32=6, INT64=7, DOUBLE=11 only)");
+                     " not supported (FLOAT=1, INT32=6, INT64=7, BOOL=9, DOUBLE=11 only)");
+  }
+  if (external_location != tensor.external.has_value()) {
+    fail(tensor, external_location ? "data_location is EXTERNAL but external_data is missing"
+                                   : "external_data without data_location EXTERNAL");
+  }
+  if (tensor.external) {
+    if (tensor.external->location.empty()) fail(tensor, "external_data has no location");
+    if (raw_data.number != 0 || !typed_data.empty()) fail(tensor, "external and inline values");
+    tensor.element_count();  // checks the dims
+    return tensor;
   }
   for (const ProtoField& data : typed_data) {
     if (data.number != typed_field) {

@@ -1,5 +1,5 @@
 // minirt-convert: a Hugging Face BERT checkpoint (or a config with random
-// weights) -> a minirt .fb model file.
+// weights), or an ONNX export of one -> a minirt .fb model file.
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +16,8 @@
 #include "converter/import/hf/bert_config.h"
 #include "converter/import/hf/random_weights.h"
 #include "converter/import/hf/safetensors.h"
+#include "converter/import/onnx/onnx_pipeline.h"
+#include "converter/ir/op_types.h"
 
 namespace {
 
@@ -29,21 +31,28 @@ constexpr const char* kUsage = R"(usage:
       DIR holds a Hugging Face BERT checkpoint: config.json and model.safetensors
   minirt-convert --hf-config CONFIG.json --random-weights SEED -o MODEL.fb [options]
       random weights (deterministic for SEED) for the model CONFIG.json describes
+  minirt-convert MODEL.onnx -o MODEL.fb [--explain] [options]
+      a BERT exported by PyTorch (TorchScript or dynamo exporter, opsets 11-21),
+      external data next to it; --explain prints the op list, the fusions
+      that fired and every op left unfused, with the reason
 
 options:
   -o, --output FILE   the .fb file to write
   --max-batch N       largest batch the runtime plans for (default 8)
   --max-seq N         longest sequence the runtime plans for
-                      (default and upper bound: max_position_embeddings)
+                      (default and upper bound: max_position_embeddings,
+                      for ONNX the position table's rows)
   -h, --help          this text
 
 Supported: BertModel and BertForSequenceClassification, float32 / float16 /
-bfloat16 weights (written as float32). ONNX import is not built yet.
+bfloat16 weights (written as float32).
 )";
 
 struct Args {
   std::optional<fs::path> hf_dir;
   std::optional<fs::path> hf_config;
+  std::optional<fs::path> onnx;
+  bool explain = false;
   std::optional<uint64_t> seed;
   std::optional<fs::path> output;
   std::optional<int64_t> max_batch;
@@ -84,19 +93,21 @@ Args parse_args(int argc, char** argv) {
       args.max_batch = parse_number<int64_t>(arg, value());
     } else if (arg == "--max-seq") {
       args.max_seq = parse_number<int64_t>(arg, value());
+    } else if (arg == "--explain") {
+      args.explain = true;
     } else if (arg.ends_with(".onnx")) {
-      throw std::runtime_error(
-          "ONNX import is not built yet; convert the Hugging Face "
-          "checkpoint with --hf DIR instead");
+      args.onnx = arg;
     } else {
       throw std::runtime_error("unknown argument '" + std::string(arg) +
                                "' (see minirt-convert --help)");
     }
   }
   if (args.help) return args;
-  if (args.hf_dir.has_value() == args.hf_config.has_value()) {
-    throw std::runtime_error("give exactly one of --hf DIR or --hf-config CONFIG.json");
+  if (int(args.hf_dir.has_value()) + int(args.hf_config.has_value()) + int(args.onnx.has_value()) !=
+      1) {
+    throw std::runtime_error("give exactly one of --hf DIR, --hf-config CONFIG.json or MODEL.onnx");
   }
+  if (args.explain && !args.onnx) throw std::runtime_error("--explain goes with MODEL.onnx");
   if (args.hf_config && !args.seed) {
     throw std::runtime_error("--hf-config needs --random-weights SEED");
   }
@@ -115,7 +126,58 @@ int32_t checked_limit(const char* flag, int64_t value, int64_t max) {
   return static_cast<int32_t>(value);
 }
 
+void print_explain(const minirt::converter::onnx::OnnxConversion& conversion) {
+  std::printf("opset %lld; passes:\n", static_cast<long long>(conversion.opset));
+  for (const std::string& line : conversion.log) std::printf("  %s\n", line.c_str());
+  std::printf("ops (%zu):\n", conversion.graph.ops.size());
+  for (const minirt::ir::Op& op : conversion.graph.ops) {
+    std::string outputs;
+    for (int id : op.outputs) {
+      const minirt::ir::Value& v = conversion.graph.values[id];
+      outputs += (outputs.empty() ? "" : ", ") + v.name + " " + minirt::ir::to_string(v.shape);
+    }
+    std::printf("  %-14s -> %s\n", op.type.c_str(), outputs.c_str());
+  }
+  std::printf("fallback ops: %zu\n", conversion.fallbacks.size());
+  for (const std::string& line : conversion.fallbacks) std::printf("  %s\n", line.c_str());
+}
+
+// Rows of the EmbedLayerNorm position table: how long a sequence can be.
+int64_t position_rows(const minirt::ir::Graph& graph) {
+  for (const minirt::ir::Op& op : graph.ops) {
+    if (op.type == minirt::ir::op_type::kEmbedLayerNorm)
+      return graph.values[op.inputs[4]].shape[0].factor;
+  }
+  throw std::runtime_error("the graph has no embedding (EmbedLayerNorm) to size max_seq by");
+}
+
+int run_onnx(const Args& args) {
+  const auto start = std::chrono::steady_clock::now();
+  const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx);
+  if (args.explain) print_explain(conversion);
+  if (!conversion.fallbacks.empty()) {
+    throw std::runtime_error(args.onnx->string() + ": " +
+                             std::to_string(conversion.fallbacks.size()) +
+                             " ops left unfused (first: " + conversion.fallbacks[0] +
+                             "); this build has no generic ops to run them");
+  }
+  EmitOptions options;
+  options.source = "onnx:" + args.onnx->string();
+  options.max_batch = checked_limit("--max-batch", args.max_batch.value_or(kDefaultMaxBatch),
+                                    std::numeric_limits<int32_t>::max());
+  const int64_t rows = position_rows(conversion.graph);
+  options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows), rows);
+  write_model_file(conversion.graph, options, *args.output);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s: onnx opset %lld, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
+              static_cast<long long>(conversion.opset), conversion.graph.ops.size(),
+              static_cast<double>(fs::file_size(*args.output)) / 1e6, seconds);
+  return 0;
+}
+
 int run(const Args& args) {
+  if (args.onnx) return run_onnx(args);
   const auto start = std::chrono::steady_clock::now();
   hf::BertConfig config;
   std::optional<hf::TensorSet> tensors;

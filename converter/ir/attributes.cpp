@@ -19,6 +19,10 @@ int64_t Attributes::get_int(const std::string& name) const { return get<int64_t>
 
 float Attributes::get_float(const std::string& name) const { return get<float>(name, "a float"); }
 
+const std::vector<int64_t>& Attributes::get_ints(const std::string& name) const {
+  return get<std::vector<int64_t>>(name, "a list of ints");
+}
+
 const std::string& Attributes::get_string(const std::string& name) const {
   return get<std::string>(name, "a string");
 }

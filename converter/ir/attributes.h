@@ -8,10 +8,11 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace minirt::ir {
 
-using AttributeValue = std::variant<int64_t, float, std::string>;
+using AttributeValue = std::variant<int64_t, float, std::string, std::vector<int64_t>>;
 
 class Attributes {
  public:
@@ -20,6 +21,14 @@ class Attributes {
   int64_t get_int(const std::string& name) const;
   float get_float(const std::string& name) const;
   const std::string& get_string(const std::string& name) const;
+  const std::vector<int64_t>& get_ints(const std::string& name) const;
+  bool has(const std::string& name) const { return values_.contains(name); }
+  int64_t get_int_or(const std::string& name, int64_t fallback) const {
+    return has(name) ? get_int(name) : fallback;
+  }
+  float get_float_or(const std::string& name, float fallback) const {
+    return has(name) ? get_float(name) : fallback;
+  }
 
  private:
   template <typename T>

@@ -22,12 +22,18 @@ fb::DType to_fb(DType dtype) {
       return fb::DType::I32;
     case DType::kI64:
       return fb::DType::I64;
+    case DType::kBool:
+      throw std::runtime_error("bool values have no file dtype; they must be folded away");
   }
   throw std::logic_error("unknown IR dtype");
 }
 
-size_t dtype_size(DType dtype) { return minirt::dtype_size(to_fb(dtype)); }
+size_t dtype_size(DType dtype) {
+  return dtype == DType::kBool ? 1 : minirt::dtype_size(to_fb(dtype));
+}
 
-std::string_view dtype_name(DType dtype) { return minirt::dtype_name(to_fb(dtype)); }
+std::string_view dtype_name(DType dtype) {
+  return dtype == DType::kBool ? "bool" : minirt::dtype_name(to_fb(dtype));
+}
 
 }  // namespace minirt::ir

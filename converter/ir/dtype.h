@@ -11,7 +11,9 @@
 
 namespace minirt::ir {
 
-enum class DType : uint8_t { kF32, kF16, kBF16, kI8, kU8, kI32, kI64 };
+// kBool (one byte a value) exists only for imported constants that passes
+// fold away; minirt.fbs has no bool, so emit rejects it.
+enum class DType : uint8_t { kF32, kF16, kBF16, kI8, kU8, kI32, kI64, kBool };
 
 size_t dtype_size(DType dtype);
 std::string_view dtype_name(DType dtype);

@@ -15,6 +15,7 @@ class WeightBytes {
   WeightBytes() = default;
 
   static WeightBytes owned(std::vector<float> values);
+  static WeightBytes owned_bytes(std::vector<uint8_t> bytes);
   // `bytes` must stay valid while `owner` lives (e.g. a MappedFile).
   static WeightBytes view(std::shared_ptr<const void> owner, std::span<const uint8_t> bytes);
 

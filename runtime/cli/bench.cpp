@@ -11,6 +11,7 @@
 #include "minirt/minirt.h"
 #include "runtime/cli/args.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/op_profile_table.h"
 
 namespace minirt::cli {
 namespace {
@@ -50,7 +51,7 @@ std::vector<int64_t> random_ids(const ModelSummary& s, int64_t count) {
 
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv) {
   const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters"},
-                  {"--bench", "--json"});
+                  {"--bench", "--json", "--profile"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();
@@ -71,10 +72,11 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
     *inputs.find(in.name) = Int64Tensor(data.data(), {batch, seq});
   }
 
-  Session session(model, {threads});
+  Session session(model, {.threads = threads, .profile = args.has("--profile")});
   session.run(inputs);
   const double cold_us = micros_since(cold_start);
   for (long long i = 0; i < warmup; ++i) session.run(inputs);
+  session.clear_op_profile();  // only the timed runs count
 
   std::vector<double> latencies;
   const Clock::time_point bench_start = Clock::now();
@@ -105,6 +107,7 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
         static_cast<long long>(seq), threads, latencies.size(), p50, p90, p99, mean, seqs_per_s,
         seqs_per_s * static_cast<double>(seq), cold_us, session.arena_bytes(), s.weight_bytes,
         peak_resident_bytes());
+    if (args.has("--profile")) print_op_profile(session.op_profile(), true);
     return 0;
   }
   std::printf(
@@ -119,6 +122,7 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
   std::printf("cold start  %.1f ms (load to first result)\n", cold_us / 1000);
   std::printf("memory      arena %zu bytes, weights %zu bytes, peak resident %zu bytes\n",
               session.arena_bytes(), s.weight_bytes, peak_resident_bytes());
+  if (args.has("--profile")) print_op_profile(session.op_profile(), false);
   return 0;
 }
 

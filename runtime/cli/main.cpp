@@ -10,10 +10,12 @@ namespace {
 
 constexpr const char* kUsage = R"(usage:
   minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
+                       [--profile]
   minirt run MODEL.fb --refs DIR [--tol T] [--threads N]
   minirt info MODEL.fb [--plan]
 
-run --bench   latency percentiles, throughput, cold start, memory
+run --bench   latency percentiles, throughput, cold start, memory;
+              --profile adds each op's time per run, longest first
 run --refs    runs every case in DIR (input_K.pb / output_K.pb, ONNX TensorProto)
               and fails past the max abs error T (default 1e-4)
 info          config, op list and sizes; --plan dumps the arena plan

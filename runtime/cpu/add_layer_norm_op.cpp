@@ -1,4 +1,4 @@
-#include "ops/ref/kernels.h"
+#include "ops/cpu/add_layer_norm.h"
 #include "runtime/cpu/cpu_op.h"
 
 namespace minirt {
@@ -14,7 +14,8 @@ class AddLayerNormOp final : public CpuOp {
         dst_(s.output(0)),
         src_value_(s.input_value(0)),
         hidden_(s.input_value(2).shape[0].factor),
-        epsilon_(s.op.epsilon) {}
+        epsilon_(s.op.epsilon),
+        kernel_(cpu::add_layer_norm_kernel_for(cpu_isa_in_use())) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
     ref::AddLayerNormArgs args;
@@ -26,7 +27,7 @@ class AddLayerNormOp final : public CpuOp {
     args.hidden = hidden_;
     args.rows = src_value_.numel(batch, seq) / hidden_;
     args.epsilon = epsilon_;
-    ref::add_layer_norm(args, parallel);
+    kernel_(args, parallel);
   }
 
  private:
@@ -34,6 +35,7 @@ class AddLayerNormOp final : public CpuOp {
   const ValueInfo& src_value_;
   int64_t hidden_;
   float epsilon_;
+  cpu::AddLayerNormKernel kernel_;
 };
 
 }  // namespace

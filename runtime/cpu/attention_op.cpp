@@ -1,4 +1,4 @@
-#include "ops/ref/kernels.h"
+#include "ops/cpu/attention.h"
 #include "runtime/cpu/cpu_op.h"
 
 namespace minirt {
@@ -12,7 +12,8 @@ class AttentionOp final : public CpuOp {
         dst_(s.output(0)),
         num_heads_(s.op.num_heads),
         head_dim_(s.op.head_dim),
-        scale_(s.op.scale) {}
+        scale_(s.op.scale),
+        kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), head_dim_)) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
     ref::AttentionArgs args;
@@ -24,13 +25,14 @@ class AttentionOp final : public CpuOp {
     args.num_heads = num_heads_;
     args.head_dim = head_dim_;
     args.scale = scale_;
-    ref::attention(args, parallel);
+    kernel_(args, parallel);
   }
 
  private:
   TensorRef qkv_, mask_bias_, dst_;
   int64_t num_heads_, head_dim_;
   float scale_;
+  cpu::AttentionKernel kernel_;
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 // CPU backend: one 64-byte-aligned arena per session, a tensor pointer per
 // value fixed at construction, and the op list prepared once into CpuOps.
+#include <chrono>
 #include <cstdlib>
 #include <vector>
 
+#include "ops/cpu/cpu_isa.h"
 #include "runtime/cpu/cpu_op.h"
 #include "runtime/session/backend.h"
 #include "runtime/threads/thread_pool.h"
@@ -13,6 +15,13 @@ namespace {
 struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
+
+// The kernel family the ops pick for the ISA in use (ref where no JIT path exists).
+const char* kernels_name(CpuIsa isa) {
+  if (isa >= CpuIsa::kAvx512) return "jit-avx512";
+  if (isa >= CpuIsa::kAvx2) return "jit-avx2";
+  return "reference";
+}
 
 std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
   switch (setup.op.kind) {
@@ -32,7 +41,7 @@ std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(const Model::Impl& model, int threads)
+  CpuBackend(const Model::Impl& model, int threads, bool profile)
       : model_(model), pool_(threads), tensors_(model.values.size(), nullptr) {
     const size_t bytes = std::max(model.arena.total_bytes, kArenaAlignment);
     arena_.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, bytes)));
@@ -43,19 +52,42 @@ class CpuBackend final : public Backend {
       if (model.arena_offset[v] >= 0) tensors_[v] = arena_.get() + model.arena_offset[v];
     }
     for (const OpInfo& op : model.ops) ops_.push_back(prepare_op(CpuOpSetup{model, op, tensors_}));
+    if (profile) {
+      for (const OpInfo& op : model.ops)
+        profile_.push_back({op.name.c_str(), op_kind_name(op.kind)});
+    }
   }
 
-  const char* name() const override { return "reference"; }
+  const char* name() const override { return kernels_name(cpu_isa_in_use()); }
   size_t arena_bytes() const override { return model_.arena.total_bytes; }
 
   void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) override {
     for (size_t i = 0; i < model_.inputs.size(); ++i)
       tensors_[static_cast<size_t>(model_.inputs[i])] = const_cast<int64_t*>(graph_inputs[i]);
-    for (const auto& op : ops_) op->run(batch, seq, pool_);
+    if (profile_.empty()) {
+      for (const auto& op : ops_) op->run(batch, seq, pool_);
+      return;
+    }
+    for (size_t i = 0; i < ops_.size(); ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      ops_[i]->run(batch, seq, pool_);
+      const std::chrono::duration<double, std::micro> took =
+          std::chrono::steady_clock::now() - start;
+      profile_[i].total_us += took.count();
+      ++profile_[i].runs;
+    }
   }
 
   const float* output(size_t i) const override {
     return static_cast<const float*>(tensors_[static_cast<size_t>(model_.outputs[i])]);
+  }
+
+  std::span<const OpProfile> op_profile() const override { return profile_; }
+  void clear_op_profile() override {
+    for (OpProfile& entry : profile_) {
+      entry.total_us = 0.0;
+      entry.runs = 0;
+    }
   }
 
  private:
@@ -64,12 +96,13 @@ class CpuBackend final : public Backend {
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input
   std::vector<std::unique_ptr<CpuOp>> ops_;
+  std::vector<OpProfile> profile_;  // one per op when profiling, else empty
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads) {
-  return std::make_unique<CpuBackend>(model, threads);
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads, bool profile) {
+  return std::make_unique<CpuBackend>(model, threads, profile);
 }
 
 }  // namespace minirt

@@ -1,4 +1,4 @@
-#include "ops/ref/kernels.h"
+#include "ops/cpu/embed_layer_norm.h"
 #include "runtime/cpu/cpu_op.h"
 
 namespace minirt {
@@ -18,7 +18,8 @@ class EmbedLayerNormOp final : public CpuOp {
         dst_(s.output(0)),
         mask_bias_(s.output(1)),
         hidden_(s.input_value(3).shape.back().factor),
-        epsilon_(s.op.epsilon) {}
+        epsilon_(s.op.epsilon),
+        kernel_(cpu::embed_layer_norm_kernel_for(cpu_isa_in_use())) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
     ref::EmbedLayerNormArgs args;
@@ -36,13 +37,14 @@ class EmbedLayerNormOp final : public CpuOp {
     args.epsilon = epsilon_;
     args.dst = dst_.f32();
     args.mask_bias = mask_bias_.f32();
-    ref::embed_layer_norm(args, parallel);
+    kernel_(args, parallel);
   }
 
  private:
   TensorRef ids_, types_, mask_, word_, position_, token_type_, gamma_, beta_, dst_, mask_bias_;
   int64_t hidden_;
   float epsilon_;
+  cpu::EmbedLayerNormKernel kernel_;
 };
 
 }  // namespace

@@ -1,9 +1,12 @@
+#include "ops/cpu/matmul.h"
 #include "ops/ref/kernels.h"
 #include "runtime/cpu/cpu_op.h"
 
 namespace minirt {
 namespace {
 
+// Implementations in order: the JIT MatMul where the ISA has one (weights
+// packed and code generated here, at prepare), else the reference kernel.
 class MatMulOp final : public CpuOp {
  public:
   explicit MatMulOp(const CpuOpSetup& s)
@@ -15,9 +18,13 @@ class MatMulOp final : public CpuOp {
         src_value_(s.input_value(0)),
         n_(s.input_value(1).shape[0].factor),
         k_(s.input_value(1).shape[1].factor),
-        activation_(s.op.activation) {}
+        activation_(s.op.activation),
+        jit_(cpu::make_matmul(
+            {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr})) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+    const int64_t m = src_value_.numel(batch, seq) / k_;
+    if (jit_) return jit_->run(src_.f32(), residual_.f32(), dst_.f32(), m, parallel);
     ref::MatMulArgs args;
     args.src = src_.f32();
     args.weight = weight_.f32();
@@ -26,7 +33,7 @@ class MatMulOp final : public CpuOp {
     args.dst = dst_.f32();
     args.k = k_;
     args.n = n_;
-    args.m = src_value_.numel(batch, seq) / k_;
+    args.m = m;
     args.activation = activation_;
     ref::matmul(args, parallel);
   }
@@ -36,6 +43,7 @@ class MatMulOp final : public CpuOp {
   const ValueInfo& src_value_;
   int64_t n_, k_;
   Activation activation_;
+  std::unique_ptr<cpu::MatMul> jit_;
 };
 
 }  // namespace

@@ -1,9 +1,15 @@
+#include <vector>
+
+#include "ops/cpu/matmul.h"
 #include "ops/ref/kernels.h"
 #include "runtime/cpu/cpu_op.h"
 
 namespace minirt {
 namespace {
 
+// Implementations in order: gather the first token of each sequence into a
+// buffer sized at prepare for the model's max batch, then the JIT MatMul
+// with tanh; else the reference pooler.
 class PoolerOp final : public CpuOp {
  public:
   explicit PoolerOp(const CpuOpSetup& s)
@@ -11,9 +17,20 @@ class PoolerOp final : public CpuOp {
         weight_(s.input(1)),
         bias_(s.input(2)),
         dst_(s.output(0)),
-        hidden_size_(s.input_value(1).shape[0].factor) {}
+        hidden_size_(s.input_value(1).shape[0].factor),
+        jit_(cpu::make_matmul(
+            {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_, Activation::kTanh, false})) {
+    if (jit_) first_tokens_.resize(static_cast<size_t>(s.model.max_batch * hidden_size_));
+  }
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+    if (jit_) {
+      for (int64_t b = 0; b < batch; ++b) {
+        const float* first_token = hidden_.f32() + b * seq * hidden_size_;  // [CLS]
+        std::copy_n(first_token, hidden_size_, first_tokens_.data() + b * hidden_size_);
+      }
+      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), batch, parallel);
+    }
     ref::PoolerArgs args;
     args.hidden = hidden_.f32();
     args.weight = weight_.f32();
@@ -28,6 +45,8 @@ class PoolerOp final : public CpuOp {
  private:
   TensorRef hidden_, weight_, bias_, dst_;
   int64_t hidden_size_;
+  std::unique_ptr<cpu::MatMul> jit_;
+  std::vector<float> first_tokens_;  // [max_batch, hidden_size]
 };
 
 }  // namespace

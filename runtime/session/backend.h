@@ -23,8 +23,11 @@ class Backend {
   virtual void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) = 0;
   // Host pointer to model output i, valid until the next run().
   virtual const float* output(size_t i) const = 0;
+  // Per-op time when the backend was made with profile on, else empty.
+  virtual std::span<const OpProfile> op_profile() const = 0;
+  virtual void clear_op_profile() = 0;
 };
 
-std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads);
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads, bool profile);
 
 }  // namespace minirt

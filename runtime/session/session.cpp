@@ -19,7 +19,7 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
   if (options.threads < 1 || options.threads > 1024)
     throw Error("threads must be in 1..1024, got " + std::to_string(options.threads));
   const Model::Impl& m = model->impl();
-  impl_->backend = make_cpu_backend(m, options.threads);
+  impl_->backend = make_cpu_backend(m, options.threads, options.profile);
   impl_->graph_inputs.assign(m.inputs.size(), nullptr);
   impl_->outputs.resize(m.outputs.size());
   for (size_t i = 0; i < m.outputs.size(); ++i)
@@ -43,6 +43,10 @@ std::span<const OutputView> Session::run(const Inputs& inputs) {
   }
   return impl_->outputs;
 }
+
+std::span<const OpProfile> Session::op_profile() const { return impl_->backend->op_profile(); }
+
+void Session::clear_op_profile() { impl_->backend->clear_op_profile(); }
 
 const char* Session::isa() const { return impl_->backend->name(); }
 

@@ -1,8 +1,27 @@
 #include "runtime/threads/thread_pool.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 
 namespace minirt {
+namespace {
+
+// Spins (with pause) until done() or kSpinTime passes; true when done().
+template <typename Done>
+bool spin_until(Done&& done) {
+  constexpr int kPausesPerClockRead = 64;
+  const auto deadline = std::chrono::steady_clock::now() + ThreadPool::kSpinTime;
+  for (;;) {
+    for (int i = 0; i < kPausesPerClockRead; ++i) {
+      if (done()) return true;
+      _mm_pause();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -26,15 +45,20 @@ void ThreadPool::run_chunks(std::unique_lock<std::mutex>& lock) {
     lock.unlock();
     fn(begin, end);
     lock.lock();
-    ++job_.chunks_done;
+    ++chunks_done_;
   }
+}
+
+bool ThreadPool::job_done() const {
+  return chunks_done_.load(std::memory_order_acquire) == job_.chunks && workers_busy_.load() == 0;
 }
 
 void ThreadPool::worker_loop() {
   uint64_t seen = 0;
-  std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    job_posted_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+    spin_until([&] { return stopping_.load() || generation_.load() != seen; });
+    std::unique_lock<std::mutex> lock(mutex_);
+    job_posted_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
     if (stopping_) return;
     seen = generation_;
     ++workers_busy_;
@@ -53,13 +77,21 @@ void ThreadPool::for_range(int64_t n, int64_t grain, RangeFn fn) {
     return;
   }
   std::unique_lock<std::mutex> lock(mutex_);
-  job_ = Job{&fn, n, chunks, 0, 0};
+  job_ = Job{&fn, n, chunks, 0};
+  chunks_done_ = 0;
   ++generation_;
+  lock.unlock();
   job_posted_.notify_all();
+  lock.lock();
   run_chunks(lock);
   // Wait for every chunk, and for every worker to leave the job, so the next
   // job never races with a late worker still reading this one.
-  job_finished_.wait(lock, [&] { return job_.chunks_done == chunks && workers_busy_ == 0; });
+  if (!job_done()) {
+    lock.unlock();
+    spin_until([&] { return job_done(); });
+    lock.lock();
+  }
+  job_finished_.wait(lock, [&] { return job_done(); });
 }
 
 }  // namespace minirt

@@ -1,13 +1,11 @@
 #include <cmath>
-#include <limits>
 
 #include "ops/ref/kernels.h"
+#include "tests/unit/attention_test_cases.h"
 #include "tests/unit/test_util.h"
 
 namespace minirt::test {
 namespace {
-
-constexpr float kMaskedBias = std::numeric_limits<float>::lowest();
 
 std::vector<double> reference_attention(const ref::AttentionArgs& args) {
   const int64_t seq = args.seq, head_dim = args.head_dim;
@@ -39,54 +37,21 @@ std::vector<double> reference_attention(const ref::AttentionArgs& args) {
   return dst;
 }
 
-enum class MaskKind { kNone, kPadded, kFirstFullyMasked };
-
-std::vector<float> make_mask_bias(std::mt19937& rng, int64_t batch, int64_t seq, MaskKind kind) {
-  std::vector<float> bias(batch * seq, 0.0f);
-  if (kind == MaskKind::kNone) return bias;
-  const std::vector<int64_t> mask = random_padded_mask(rng, batch, seq);
-  for (size_t i = 0; i < bias.size(); ++i) bias[i] = mask[i] != 0 ? 0.0f : kMaskedBias;
-  if (kind == MaskKind::kFirstFullyMasked) std::fill_n(bias.begin(), seq, kMaskedBias);
-  return bias;
-}
-
-struct Shape {
-  int64_t batch, seq, num_heads, head_dim;
-};
-
 TEST_CASE("ref::attention matches a double softmax loop under padding, on any thread count") {
   const uint32_t seed = fresh_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  for (Shape shape : {Shape{1, 1, 1, 1}, Shape{2, 2, 2, 8}, Shape{3, 7, 4, 16}, Shape{2, 64, 2, 32},
-                      Shape{2, 129, 3, 8}, Shape{1, 512, 4, 16}}) {
-    const int64_t width = shape.num_heads * shape.head_dim;
-    const int64_t tokens = shape.batch * shape.seq;
-    // Inputs in [-2, 2] give scores of a few units: peaked, yet every key counts.
-    const std::vector<float> qkv = random_floats(rng, tokens * 3 * width, -2.0f, 2.0f);
-    for (MaskKind kind : {MaskKind::kNone, MaskKind::kPadded, MaskKind::kFirstFullyMasked}) {
-      CAPTURE(shape.batch);
-      CAPTURE(shape.seq);
-      CAPTURE(shape.num_heads);
-      CAPTURE(shape.head_dim);
-      CAPTURE(static_cast<int>(kind));
-      const std::vector<float> mask_bias = make_mask_bias(rng, shape.batch, shape.seq, kind);
-      std::vector<float> dst(tokens * width);
-      ref::AttentionArgs args;
-      args.qkv = qkv.data();
-      args.mask_bias = mask_bias.data();
-      args.dst = dst.data();
-      args.batch = shape.batch;
-      args.seq = shape.seq;
-      args.num_heads = shape.num_heads;
-      args.head_dim = shape.head_dim;
-      args.scale = 1.0f / std::sqrt(static_cast<float>(shape.head_dim));
-      SerialParallel serial;
-      ref::attention(args, serial);
-      check_close(dst, reference_attention(args), 1e-6 * std::sqrt(shape.seq));
-      check_threads_match_serial({dst}, [&](Parallel& p) { ref::attention(args, p); });
-    }
-  }
+  for_each_attention_case(
+      rng,
+      {{1, 1, 1, 1}, {2, 2, 2, 8}, {3, 7, 4, 16}, {2, 64, 2, 32}, {2, 129, 3, 8}, {1, 512, 4, 16}},
+      [&](ref::AttentionArgs args, MaskKind) {
+        std::vector<float> dst(args.batch * args.seq * args.num_heads * args.head_dim);
+        args.dst = dst.data();
+        SerialParallel serial;
+        ref::attention(args, serial);
+        check_close(dst, reference_attention(args), 1e-6 * std::sqrt(args.seq));
+        check_threads_match_serial({dst}, [&](Parallel& p) { ref::attention(args, p); });
+      });
 }
 
 // HF adds the lowest float for padded keys instead of -inf, so a row whose

@@ -1,13 +1,12 @@
 #include <limits>
 
 #include "ops/ref/kernels.h"
+#include "tests/unit/embed_layer_norm_test_cases.h"
 #include "tests/unit/layer_norm_reference.h"
 #include "tests/unit/test_util.h"
 
 namespace minirt::test {
 namespace {
-
-constexpr int64_t kVocab = 50, kTypeVocab = 2;
 
 std::vector<double> reference_embed(const ref::EmbedLayerNormArgs& args) {
   const int64_t hidden = args.hidden;
@@ -24,47 +23,25 @@ std::vector<double> reference_embed(const ref::EmbedLayerNormArgs& args) {
   return dst;
 }
 
-struct Shape {
-  int64_t batch, seq, hidden;
-};
-
 TEST_CASE("ref::embed_layer_norm matches a double loop and writes the HF mask bias") {
   const uint32_t seed = fresh_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  for (Shape shape : {Shape{1, 1, 1}, Shape{2, 7, 33}, Shape{3, 129, 64}, Shape{1, 512, 128}}) {
-    const int64_t hidden = shape.hidden, tokens = shape.batch * shape.seq;
-    const int64_t max_positions = shape.seq + 3;
-    const std::vector<int64_t> ids = random_ints(rng, tokens, 0, kVocab - 1);
-    const std::vector<int64_t> types = random_ints(rng, tokens, 0, kTypeVocab - 1);
-    const std::vector<int64_t> mask = random_padded_mask(rng, shape.batch, shape.seq);
-    const std::vector<float> word = random_floats(rng, kVocab * hidden);
-    const std::vector<float> position = random_floats(rng, max_positions * hidden);
-    const std::vector<float> token_type = random_floats(rng, kTypeVocab * hidden);
-    const std::vector<float> gamma = random_floats(rng, hidden, 0.5f, 1.5f);
-    const std::vector<float> beta = random_floats(rng, hidden);
+  for (EmbedShape shape : {EmbedShape{1, 1, 1}, EmbedShape{2, 7, 33}, EmbedShape{3, 129, 64},
+                           EmbedShape{1, 512, 128}}) {
+    const EmbedCase embed(rng, shape);
+    const int64_t tokens = shape.batch * shape.seq;
     for (bool with_types : {false, true}) {
       for (bool with_mask : {false, true}) {
         for (float epsilon : {1e-12f, 0.5f}) {
           CAPTURE(shape.batch);
           CAPTURE(shape.seq);
-          CAPTURE(hidden);
+          CAPTURE(shape.hidden);
           CAPTURE(with_types);
           CAPTURE(with_mask);
           CAPTURE(epsilon);
-          std::vector<float> dst(tokens * hidden), mask_bias(tokens);
-          ref::EmbedLayerNormArgs args;
-          args.input_ids = ids.data();
-          args.token_type_ids = with_types ? types.data() : nullptr;
-          args.attention_mask = with_mask ? mask.data() : nullptr;
-          args.word = word.data();
-          args.position = position.data();
-          args.token_type = token_type.data();
-          args.gamma = gamma.data();
-          args.beta = beta.data();
-          args.batch = shape.batch;
-          args.seq = shape.seq;
-          args.hidden = hidden;
+          std::vector<float> dst(tokens * shape.hidden), mask_bias(tokens);
+          ref::EmbedLayerNormArgs args = embed.args(with_types, with_mask);
           args.epsilon = epsilon;
           args.dst = dst.data();
           args.mask_bias = mask_bias.data();
@@ -73,7 +50,8 @@ TEST_CASE("ref::embed_layer_norm matches a double loop and writes the HF mask bi
           check_close(dst, reference_embed(args), 1e-6);
           std::vector<float> want_bias(tokens, 0.0f);
           for (int64_t i = 0; i < tokens; ++i) {
-            if (with_mask && mask[i] == 0) want_bias[i] = std::numeric_limits<float>::lowest();
+            if (with_mask && embed.mask[i] == 0)
+              want_bias[i] = std::numeric_limits<float>::lowest();
           }
           CHECK(mask_bias == want_bias);
           check_threads_match_serial({dst, mask_bias},

@@ -11,73 +11,13 @@
 #include <vector>
 
 #include "common/proto_wire.h"
+#include "tests/unit/proto_writer.h"
 
 namespace minirt {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-// Encodes the wire format by hand, independently of the reader under test.
-class ProtoWriter {
- public:
-  ProtoWriter& varint(uint32_t field, uint64_t value) {
-    key(field, WireType::kVarint);
-    put_varint(value);
-    return *this;
-  }
-  ProtoWriter& fixed32(uint32_t field, uint32_t bits) {
-    key(field, WireType::kFixed32);
-    put_le(bits, 4);
-    return *this;
-  }
-  ProtoWriter& fixed64(uint32_t field, uint64_t bits) {
-    key(field, WireType::kFixed64);
-    put_le(bits, 8);
-    return *this;
-  }
-  ProtoWriter& bytes(uint32_t field, const Bytes& payload) {
-    key(field, WireType::kLengthDelimited);
-    put_varint(payload.size());
-    data.insert(data.end(), payload.begin(), payload.end());
-    return *this;
-  }
-  ProtoWriter& string(uint32_t field, const std::string& text) {
-    return bytes(field, Bytes(text.begin(), text.end()));
-  }
-
-  // Payloads of packed repeated fields and raw_data.
-  static Bytes varints(std::initializer_list<uint64_t> values) {
-    ProtoWriter w;
-    for (uint64_t v : values) w.put_varint(v);
-    return w.data;
-  }
-  template <typename T>
-  static Bytes little_endian(std::initializer_list<T> values) {
-    ProtoWriter w;
-    for (T v : values) {
-      if constexpr (sizeof(T) == 4) {
-        w.put_le(std::bit_cast<uint32_t>(v), 4);
-      } else {
-        w.put_le(std::bit_cast<uint64_t>(v), 8);
-      }
-    }
-    return w.data;
-  }
-
-  Bytes data;
-
- private:
-  void key(uint32_t field, WireType type) {
-    put_varint(uint64_t{field} << 3 | static_cast<uint64_t>(type));
-  }
-  void put_varint(uint64_t value) {
-    for (; value >= 0x80; value >>= 7) data.push_back(static_cast<uint8_t>(value | 0x80));
-    data.push_back(static_cast<uint8_t>(value));
-  }
-  void put_le(uint64_t bits, int size) {
-    for (int i = 0; i < size; ++i) data.push_back(static_cast<uint8_t>(bits >> (8 * i)));
-  }
-};
+using test::Bytes;
+using test::ProtoWriter;
 
 // TensorProto field numbers, as in onnx.proto.
 constexpr uint32_t kDims = 1, kDataType = 2, kFloatData = 4, kInt32Data = 5, kInt64Data = 7,
@@ -246,10 +186,16 @@ TEST_CASE("parse_tensor_proto rejects tensors it cannot represent") {
                     .varint(kDataType, TensorProto::kFloat)
                     .bytes(kExternalData, ProtoWriter().string(1, "location").data)
                     .data,
-                "external data not supported here");
+                "external_data without data_location EXTERNAL");
   check_rejects(
       ProtoWriter(float_2x2).varint(kDataType, TensorProto::kFloat).varint(kDataLocation, 1).data,
-      "external data not supported here");
+      "data_location is EXTERNAL but external_data is missing");
+  check_rejects(ProtoWriter(float_2x2)
+                    .varint(kDataType, TensorProto::kFloat)
+                    .varint(kDataLocation, 1)
+                    .bytes(kExternalData, ProtoWriter().string(1, "offset").string(2, "x1").data)
+                    .data,
+                "external_data offset 'x1' is not a number");
   check_rejects(
       ProtoWriter().varint(kDims, twos_complement(-1)).varint(kDataType, TensorProto::kFloat).data,
       "negative dim");
@@ -259,6 +205,24 @@ TEST_CASE("parse_tensor_proto rejects tensors it cannot represent") {
                     .varint(kDataType, TensorProto::kFloat)
                     .data,
                 "element count overflows");
+}
+
+TEST_CASE("parse_tensor_proto describes external data without reading it") {
+  const TensorProto t = parse_tensor_proto(
+      ProtoWriter()
+          .varint(kDims, 3)
+          .varint(kDataType, TensorProto::kFloat)
+          .varint(kDataLocation, 1)
+          .bytes(kExternalData,
+                 ProtoWriter().string(1, "location").string(2, "model.onnx.data").data)
+          .bytes(kExternalData, ProtoWriter().string(1, "offset").string(2, "128").data)
+          .bytes(kExternalData, ProtoWriter().string(1, "length").string(2, "12").data)
+          .data);
+  REQUIRE(t.external.has_value());
+  CHECK(t.external->location == "model.onnx.data");
+  CHECK(t.external->offset == 128);
+  CHECK(t.external->length == 12);
+  CHECK(t.f32.empty());
 }
 
 TEST_CASE("read_tensor_proto_file names the file in its errors") {

@@ -1,8 +1,14 @@
 #include "runtime/threads/thread_pool.h"
 
 #include <doctest/doctest.h>
+#include <time.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace minirt {
@@ -49,6 +55,45 @@ TEST_CASE("thread pool: work really spreads over threads") {
     --inside;
   });
   CHECK(max_inside.load() == 2);
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The state letter of each thread but the caller: R running, S sleeping, ...
+std::string other_thread_states() {
+  const std::string self = std::to_string(gettid());
+  std::string states;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    if (task.path().filename() == self) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // "tid (name) S ...": the state follows the last ')'.
+    states += line.substr(line.rfind(')') + 2, 1);
+  }
+  return states;
+}
+
+TEST_CASE("thread pool: idle after a job, workers sleep and use no CPU") {
+  ThreadPool pool(2);
+  std::atomic<int64_t> total{0};
+  for (int job = 0; job < 100; ++job)
+    pool.for_range(2, 1, [&](int64_t begin, int64_t end) { total += end - begin; });
+  // Past the bounded spin, every worker is blocked on the condition variable.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const double before = process_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const double used = process_cpu_seconds() - before;
+  CAPTURE(used);
+  CHECK(used < 0.01);
+  const std::string states = other_thread_states();
+  CAPTURE(states);
+  CHECK(!states.empty());  // the worker (sanitizers may add their own threads)
+  CHECK(states.find_first_not_of('S') == std::string::npos);
 }
 
 }  // namespace

@@ -110,6 +110,17 @@ class Model {
 
 struct SessionOptions {
   int threads = 1;
+  // Time every op of every run (two clock reads per op); see Session::op_profile().
+  bool profile = false;
+};
+
+// Wall time one op took over the runs since the session began or
+// clear_op_profile(). Names point into the model, which the session holds.
+struct OpProfile {
+  const char* name = nullptr;  // the op's name in the file
+  const char* kind = nullptr;  // "MatMul", "Attention", ...
+  double total_us = 0.0;
+  int64_t runs = 0;
 };
 
 class Session {
@@ -122,6 +133,10 @@ class Session {
   // Runs one request of any batch <= max_batch and seq <= max_seq. No heap
   // allocation happens inside. The returned views live until the next run().
   std::span<const OutputView> run(const Inputs& inputs);
+
+  // One entry per op, in op-list order; empty unless SessionOptions::profile.
+  std::span<const OpProfile> op_profile() const;
+  void clear_op_profile();
 
   // Which kernel family this session runs ("reference" for now).
   const char* isa() const;

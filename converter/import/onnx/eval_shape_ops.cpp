@@ -1,0 +1,301 @@
+// ONNX ops that move or select elements: Shape, Gather, GatherND, Slice,
+// Reshape, Transpose, Expand, Concat, (Un)Squeeze, Flatten, Range,
+// ConstantOfShape.
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "converter/import/onnx/evaluator.h"
+
+namespace minirt::converter::onnx {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+// Copies src elements picked by `source_of(out_flat_index)` into a tensor of dims.
+template <typename Fn>
+HostTensor gather_elements(const HostTensor& src, std::vector<int64_t> dims, Fn&& source_of) {
+  HostTensor out = HostTensor::zeros(src.dtype, std::move(dims));
+  for (size_t e = 0; e < out.values.size(); ++e) out.values[e] = src.at(source_of(e));
+  return out;
+}
+
+// Axes from attribute "axes" (older opsets) or input 1 (newer ones).
+std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& in) {
+  if (attrs.has("axes")) return attrs.get_ints("axes");
+  if (in.size() > 1 && in[1] != nullptr) return in[1]->ints();
+  return {};
+}
+
+HostTensor reshaped(const HostTensor& src, std::vector<int64_t> dims) {
+  HostTensor out = src;
+  out.dims = std::move(dims);
+  if (out.count() != src.count()) {
+    fail("cannot reshape " + dims_string(src.dims) + " to " + dims_string(out.dims));
+  }
+  return out;
+}
+
+std::vector<HostTensor> shape(const ir::Attributes& attrs, const EvalInputs& in) {
+  const std::vector<int64_t>& dims = required_input(in, 0).dims;
+  const int64_t rank = static_cast<int64_t>(dims.size());
+  auto clamp = [rank](int64_t v) { return std::clamp(v < 0 ? v + rank : v, int64_t{0}, rank); };
+  const int64_t start = clamp(attrs.get_int_or("start", 0));
+  const int64_t end = clamp(attrs.get_int_or("end", rank));
+  std::vector<int64_t> picked(dims.begin() + start, dims.begin() + std::max(start, end));
+  const int64_t n = static_cast<int64_t>(picked.size());
+  return {HostTensor::of_ints(std::move(picked), {n})};
+}
+
+std::vector<HostTensor> gather(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const HostTensor& indices = required_input(in, 1);
+  const size_t axis = normalize_axis(attrs.get_int_or("axis", 0), data.rank());
+  std::vector<int64_t> dims(data.dims.begin(), data.dims.begin() + axis);
+  dims.insert(dims.end(), indices.dims.begin(), indices.dims.end());
+  dims.insert(dims.end(), data.dims.begin() + axis + 1, data.dims.end());
+  int64_t inner = 1;
+  for (size_t i = axis + 1; i < data.rank(); ++i) inner *= data.dims[i];
+  const int64_t extent = data.dims[axis];
+  const int64_t n_idx = indices.count();
+  return {gather_elements(data, dims, [&](size_t e) {
+    const int64_t in_pos = static_cast<int64_t>(e) % inner;
+    const int64_t k = static_cast<int64_t>(e) / inner % n_idx;
+    const int64_t outer = static_cast<int64_t>(e) / inner / n_idx;
+    int64_t idx = indices.int_at(static_cast<size_t>(k));
+    if (idx < 0) idx += extent;
+    if (idx < 0 || idx >= extent) fail("Gather index " + std::to_string(idx) + " out of range");
+    return static_cast<size_t>((outer * extent + idx) * inner + in_pos);
+  })};
+}
+
+std::vector<HostTensor> gather_nd(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const HostTensor& indices = required_input(in, 1);
+  if (attrs.get_int_or("batch_dims", 0) != 0) fail("GatherND with batch_dims is not supported");
+  const size_t k = static_cast<size_t>(indices.dims.back());
+  if (indices.rank() < 1 || k > data.rank()) fail("GatherND indices do not fit the data");
+  std::vector<int64_t> dims(indices.dims.begin(), indices.dims.end() - 1);
+  dims.insert(dims.end(), data.dims.begin() + k, data.dims.end());
+  const std::vector<int64_t> strides = strides_of(data.dims);
+  int64_t inner = 1;
+  for (size_t i = k; i < data.rank(); ++i) inner *= data.dims[i];
+  return {gather_elements(data, dims, [&](size_t e) {
+    const size_t tuple = e / static_cast<size_t>(inner);
+    int64_t src = static_cast<int64_t>(e) % inner;
+    for (size_t j = 0; j < k; ++j) {
+      int64_t idx = indices.int_at(tuple * k + j);
+      if (idx < 0) idx += data.dims[j];
+      if (idx < 0 || idx >= data.dims[j]) fail("GatherND index out of range");
+      src += idx * strides[j];
+    }
+    return static_cast<size_t>(src);
+  })};
+}
+
+// A negative Slice bound counts from the end.
+int64_t from_end(int64_t v, int64_t extent) { return v < 0 ? v + extent : v; }
+
+std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const bool from_attrs = attrs.has("starts");
+  const std::vector<int64_t> starts =
+      from_attrs ? attrs.get_ints("starts") : required_input(in, 1).ints();
+  const std::vector<int64_t> ends =
+      from_attrs ? attrs.get_ints("ends") : required_input(in, 2).ints();
+  std::vector<int64_t> axes =
+      from_attrs ? axes_of(attrs, {})
+                 : (in.size() > 3 && in[3] ? in[3]->ints() : std::vector<int64_t>{});
+  std::vector<int64_t> steps =
+      !from_attrs && in.size() > 4 && in[4] ? in[4]->ints() : std::vector<int64_t>{};
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
+    fail("Slice starts, ends, axes and steps differ in length");
+  }
+  std::vector<int64_t> first(data.rank(), 0), step(data.rank(), 1), dims = data.dims;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    const size_t axis = normalize_axis(axes[i], data.rank());
+    const int64_t extent = data.dims[axis];
+    if (steps[i] == 0) fail("Slice step 0");
+    const int64_t b = steps[i] > 0
+                          ? std::clamp(from_end(starts[i], extent), int64_t{0}, extent)
+                          : std::clamp(from_end(starts[i], extent), int64_t{0}, extent - 1);
+    const int64_t e = steps[i] > 0 ? std::clamp(from_end(ends[i], extent), int64_t{0}, extent)
+                                   : std::clamp(from_end(ends[i], extent), int64_t{-1}, extent - 1);
+    first[axis] = b;
+    step[axis] = steps[i];
+    dims[axis] = steps[i] > 0 ? std::max<int64_t>(0, (e - b + steps[i] - 1) / steps[i])
+                              : std::max<int64_t>(0, (b - e - steps[i] - 1) / -steps[i]);
+  }
+  const std::vector<int64_t> src_strides = strides_of(data.dims);
+  const std::vector<int64_t> out_strides = strides_of(dims);
+  return {gather_elements(data, dims, [&](size_t e) {
+    int64_t src = 0, rest = static_cast<int64_t>(e);
+    for (size_t a = 0; a < dims.size(); ++a) {
+      const int64_t pos = rest / out_strides[a];
+      rest %= out_strides[a];
+      src += (first[a] + pos * step[a]) * src_strides[a];
+    }
+    return static_cast<size_t>(src);
+  })};
+}
+
+std::vector<HostTensor> reshape(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  std::vector<int64_t> dims = required_input(in, 1).ints();
+  const bool allow_zero = attrs.get_int_or("allowzero", 0) != 0;
+  int64_t known = 1;
+  int infer = -1;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] == 0 && !allow_zero) {
+      if (i >= data.rank()) fail("Reshape copies dim " + std::to_string(i) + " the input lacks");
+      dims[i] = data.dims[i];
+    }
+    if (dims[i] == -1) {
+      if (infer >= 0) fail("Reshape with two -1 dims");
+      infer = static_cast<int>(i);
+    } else {
+      known *= dims[i];
+    }
+  }
+  if (infer >= 0) {
+    if (known == 0 || data.count() % known != 0) fail("Reshape cannot infer the -1 dim");
+    dims[static_cast<size_t>(infer)] = data.count() / known;
+  }
+  return {reshaped(data, dims)};
+}
+
+std::vector<HostTensor> transpose(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  std::vector<int64_t> perm;
+  if (attrs.has("perm")) {
+    perm = attrs.get_ints("perm");
+  } else {
+    for (size_t i = data.rank(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  }
+  if (perm.size() != data.rank()) fail("Transpose perm does not match the rank");
+  std::vector<int64_t> dims(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    dims[i] = data.dims[normalize_axis(perm[i], data.rank())];
+  const std::vector<int64_t> src_strides = strides_of(data.dims);
+  const std::vector<int64_t> out_strides = strides_of(dims);
+  return {gather_elements(data, dims, [&](size_t e) {
+    int64_t src = 0, rest = static_cast<int64_t>(e);
+    for (size_t a = 0; a < dims.size(); ++a) {
+      src += rest / out_strides[a] * src_strides[static_cast<size_t>(perm[a])];
+      rest %= out_strides[a];
+    }
+    return static_cast<size_t>(src);
+  })};
+}
+
+std::vector<HostTensor> expand(const ir::Attributes&, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const std::vector<int64_t> dims = broadcast_dims(data.dims, required_input(in, 1).ints());
+  const std::vector<int64_t> index = broadcast_index(data.dims, dims);
+  return {gather_elements(data, dims, [&](size_t e) { return static_cast<size_t>(index[e]); })};
+}
+
+std::vector<HostTensor> concat(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& first = required_input(in, 0);
+  const size_t axis = normalize_axis(attrs.get_int("axis"), first.rank());
+  std::vector<int64_t> dims = first.dims;
+  dims[axis] = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const HostTensor& part = required_input(in, i);
+    if (part.rank() != first.rank()) fail("Concat inputs of different ranks");
+    dims[axis] += part.dims[axis];
+  }
+  HostTensor out = HostTensor::zeros(first.dtype, dims);
+  int64_t outer = 1, inner = 1;
+  for (size_t a = 0; a < axis; ++a) outer *= dims[a];
+  for (size_t a = axis + 1; a < dims.size(); ++a) inner *= dims[a];
+  size_t e = 0;
+  for (int64_t o = 0; o < outer; ++o) {
+    for (const HostTensor* part : in) {
+      const int64_t block = part->dims[axis] * inner;
+      for (int64_t j = 0; j < block; ++j)
+        out.values[e++] = part->at(static_cast<size_t>(o * block + j));
+    }
+  }
+  return {std::move(out)};
+}
+
+std::vector<HostTensor> unsqueeze(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  std::vector<int64_t> axes = axes_of(attrs, in);
+  const size_t rank = data.rank() + axes.size();
+  std::vector<bool> inserted(rank, false);
+  for (int64_t a : axes) inserted[normalize_axis(a, rank)] = true;
+  std::vector<int64_t> dims;
+  size_t next = 0;
+  for (size_t i = 0; i < rank; ++i) dims.push_back(inserted[i] ? 1 : data.dims[next++]);
+  return {reshaped(data, dims)};
+}
+
+std::vector<HostTensor> squeeze(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const std::vector<int64_t> axes = axes_of(attrs, in);
+  std::vector<bool> drop(data.rank(), axes.empty());
+  for (int64_t a : axes) drop[normalize_axis(a, data.rank())] = true;
+  std::vector<int64_t> dims;
+  for (size_t i = 0; i < data.rank(); ++i) {
+    if (drop[i] && data.dims[i] != 1 && !axes.empty()) fail("Squeeze of a dim that is not 1");
+    if (!drop[i] || data.dims[i] != 1) dims.push_back(data.dims[i]);
+  }
+  return {reshaped(data, dims)};
+}
+
+std::vector<HostTensor> flatten(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const int64_t axis_attr = attrs.get_int_or("axis", 1);
+  const size_t axis = axis_attr == static_cast<int64_t>(data.rank())
+                          ? data.rank()
+                          : normalize_axis(axis_attr, data.rank());
+  int64_t outer = 1;
+  for (size_t i = 0; i < axis; ++i) outer *= data.dims[i];
+  return {reshaped(data, {outer, outer == 0 ? 0 : data.count() / outer})};
+}
+
+std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
+  const HostTensor& start = required_input(in, 0);
+  const double s = start.at(0), limit = required_input(in, 1).at(0),
+               delta = required_input(in, 2).at(0);
+  if (delta == 0) fail("Range delta 0");
+  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - s) / delta)));
+  HostTensor out = HostTensor::zeros(start.dtype, {n});
+  for (int64_t i = 0; i < n; ++i)
+    out.set(static_cast<size_t>(i), s + static_cast<double>(i) * delta);
+  return {std::move(out)};
+}
+
+std::vector<HostTensor> constant_of_shape(const ir::Attributes&, const EvalInputs& in) {
+  const std::vector<int64_t> dims = required_input(in, 0).ints();
+  const HostTensor* value = in.size() > 1 ? in[1] : nullptr;  // the importer passes the attribute
+  HostTensor out = HostTensor::zeros(value ? value->dtype : ir::DType::kF32, dims);
+  if (value) std::fill(out.values.begin(), out.values.end(), value->at(0));
+  return {std::move(out)};
+}
+
+}  // namespace
+
+void add_shape_ops(EvalTable& t) {
+  t["Shape"] = shape;
+  t["Gather"] = gather;
+  t["GatherND"] = gather_nd;
+  t["Slice"] = slice;
+  t["Reshape"] = reshape;
+  t["Transpose"] = transpose;
+  t["Expand"] = expand;
+  t["Concat"] = concat;
+  t["Unsqueeze"] = unsqueeze;
+  t["Squeeze"] = squeeze;
+  t["Flatten"] = flatten;
+  t["Range"] = range;
+  t["ConstantOfShape"] = constant_of_shape;
+}
+
+}  // namespace minirt::converter::onnx

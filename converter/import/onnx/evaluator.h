@@ -1,0 +1,38 @@
+// Evaluates one imported ONNX op ("onnx::Add", ...) on host tensors, with the
+// ONNX semantics of opsets 11 to 21 (attributes that later opsets moved to
+// inputs are taken either way). The set of ops listed here is the set the
+// importer accepts.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "converter/import/onnx/host_tensor.h"
+#include "converter/ir/attributes.h"
+
+namespace minirt::converter::onnx {
+
+// One entry per op input; nullptr for an absent optional input.
+using EvalInputs = std::vector<const HostTensor*>;
+using EvalFn = std::function<std::vector<HostTensor>(const ir::Attributes&, const EvalInputs&)>;
+using EvalTable = std::map<std::string, EvalFn, std::less<>>;  // keyed by ONNX op_type
+
+void add_elementwise_ops(EvalTable& table);
+void add_shape_ops(EvalTable& table);
+void add_math_ops(EvalTable& table);
+
+// Every op this converter understands, by ONNX op_type.
+const EvalTable& onnx_eval_table();
+
+// Throws std::runtime_error when the op is unknown or its inputs are invalid.
+std::vector<HostTensor> evaluate_onnx_op(const std::string& op_type, const ir::Attributes& attrs,
+                                         const EvalInputs& inputs);
+
+// Input i, or a clear error when it is absent.
+const HostTensor& required_input(const EvalInputs& inputs, size_t i);
+// Normalizes a possibly negative axis against rank; throws when out of range.
+size_t normalize_axis(int64_t axis, size_t rank);
+
+}  // namespace minirt::converter::onnx

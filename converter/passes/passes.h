@@ -1,0 +1,40 @@
+// The ONNX passes, one per file, in the order onnx_pipeline runs them.
+#pragma once
+
+#include "converter/passes/pass_context.h"
+
+namespace minirt::converter::passes {
+
+// Symbolic shapes (factor * batch? * seq?) and dtypes of every op output,
+// fitted from its dims at the probe sizes; a dim no such form fits is an
+// error naming the value.
+void infer_shapes(PassContext& ctx);
+// Op outputs that depend on no input's contents and hold the same data at
+// every probe become weights; their ops go.
+void fold_constants(PassContext& ctx);
+// Decomposed LayerNorm (ReduceMean/Sub/Pow/Add/Sqrt/Div/Mul/Add) ->
+// LayerNormalization over the last axis.
+void fuse_layer_norm(PassContext& ctx);
+// Erf and tanh GELU subgraphs -> Gelu (approximate "none" / "tanh").
+void fuse_gelu(PassContext& ctx);
+// word + position + token-type Gathers summed, then LayerNormalization ->
+// EmbedLayerNorm (with its mask_bias output).
+void fuse_embed_layer_norm(PassContext& ctx);
+// MatMul + Add of a constant [K,N] weight and [N] bias, or Gemm -> MatMul.
+void fuse_linear(PassContext& ctx);
+// Tanh(MatMul(hidden[:, 0, :])) -> Pooler.
+void fuse_pooler(PassContext& ctx);
+// Gelu or Tanh of a MatMul's only use -> the MatMul's activation.
+void fuse_activation(PassContext& ctx);
+// Q/K/V MatMuls, head split, scaled scores + mask, softmax, context merge ->
+// one packed QKV MatMul and Attention.
+void fuse_attention(PassContext& ctx);
+// LayerNormalization(a + b) -> AddLayerNorm.
+void fuse_add_layer_norm(PassContext& ctx);
+// Drops ops whose outputs nothing reads (after each fusion pass).
+void remove_dead_ops(ir::Graph& g);
+// Drops values no op or graph end uses and renumbers the rest (last: probe
+// facts are indexed by the importer's ids).
+void compact_values(ir::Graph& g);
+
+}  // namespace minirt::converter::passes

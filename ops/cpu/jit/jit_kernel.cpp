@@ -1,0 +1,65 @@
+#include "ops/cpu/jit/jit_kernel.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace minirt::jit {
+namespace {
+
+// SysV callee-saved registers, pushed in this order and popped in reverse.
+const std::array<Xbyak::Reg64, 6> kCalleeSaved = {Xbyak::util::rbx, Xbyak::util::rbp,
+                                                  Xbyak::util::r12, Xbyak::util::r13,
+                                                  Xbyak::util::r14, Xbyak::util::r15};
+constexpr uint32_t kQuietNan = 0x7fc00000u;
+
+}  // namespace
+
+JitKernel::JitKernel(std::string name, CpuIsa isa)
+    : Xbyak::CodeGenerator(4096, Xbyak::AutoGrow), name_(std::move(name)), isa_(isa) {}
+
+bool JitKernel::create(std::string* error) {
+  try {
+    generate();
+    readyRE();  // resolves labels, then flips the pages from RW to RX
+  } catch (const Xbyak::Error& e) {
+    *error = "JIT kernel " + name_ + ": " + e.what();
+    return false;
+  }
+  dump();
+  return true;
+}
+
+void JitKernel::preamble() {
+  for (const Xbyak::Reg64& reg : kCalleeSaved) push(reg);
+#ifndef NDEBUG
+  mov(eax, kQuietNan);
+  if (isa_ >= CpuIsa::kAvx512) {
+    vpbroadcastd(Xbyak::Zmm(0), eax);
+    for (int i = 1; i < 32; ++i) vmovaps(Xbyak::Zmm(i), Xbyak::Zmm(0));
+  } else {
+    vmovd(Xbyak::Xmm(0), eax);
+    vbroadcastss(Xbyak::Ymm(0), Xbyak::Xmm(0));
+    for (int i = 1; i < 16; ++i) vmovaps(Xbyak::Ymm(i), Xbyak::Ymm(0));
+  }
+#endif
+}
+
+void JitKernel::postamble() {
+  vzeroupper();
+  for (auto reg = kCalleeSaved.rbegin(); reg != kCalleeSaved.rend(); ++reg) pop(*reg);
+  ret();
+}
+
+void JitKernel::dump() const {
+  const char* dir = std::getenv("MINIRT_JIT_DUMP");
+  if (!dir || !*dir) return;
+  const std::string path = std::string(dir) + "/" + name_ + ".bin";
+  FILE* file = std::fopen(path.c_str(), "wb");
+  const bool written = file && std::fwrite(getCode(), 1, getSize(), file) == getSize();
+  if (file) std::fclose(file);
+  if (!written) std::fprintf(stderr, "MINIRT_JIT_DUMP: cannot write %s\n", path.c_str());
+}
+
+}  // namespace minirt::jit

@@ -1,0 +1,62 @@
+// JIT micro-kernels for dst[m,n] = act(src x W^T + bias) + residual over
+// weights packed in panels (see ops/cpu/matmul.h for the layout). One kernel
+// set per MatMul: the K and N strides, the epilogue and the ISA are baked
+// in, and every tile height 1..MR is generated for the full panel and for
+// the last, partial panel (stores masked: opmask on AVX-512, vmaskmovps on
+// AVX2). Name: f32_matmul_<isa>_<MR>x<NR>_k<K>_n<N>_<act>[_residual].
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ops/cpu/cpu_isa.h"
+#include "ops/op_types.h"
+
+namespace minirt::jit {
+
+// Register tile: AVX2 6x16 (12 ymm accumulators), AVX-512 8x48 (24 zmm).
+struct MatMulTile {
+  int rows;  // MR
+  int cols;  // NR, the panel width
+};
+MatMulTile matmul_tile(CpuIsa isa);
+
+// MatMulKernelArgs::flags
+constexpr int64_t kMatMulAccumulate =
+    1;  // add to dst instead of overwriting it (k blocks after the first)
+constexpr int64_t kMatMulFinish = 2;  // last k block: bias, activation, residual
+
+// One call: a tile of `rows` x panel over k consecutive k steps.
+struct MatMulKernelArgs {
+  const float* src = nullptr;       // tile's first row, at the k block
+  const float* packed = nullptr;    // panel, at the k block
+  float* dst = nullptr;             // tile's first element
+  const float* bias = nullptr;      // panel's first column, padded to NR
+  const float* residual = nullptr;  // tile's first element, when baked in
+  int64_t k = 0;
+  int64_t flags = 0;
+};
+using MatMulKernelFn = void (*)(const MatMulKernelArgs*);
+
+struct MatMulKernelShape {
+  int64_t k = 0, n = 0;
+  Activation activation = Activation::kNone;
+  bool residual = false;
+};
+
+class MatMulKernelSet {
+ public:
+  virtual ~MatMulKernelSet() = default;
+  virtual const std::string& name() const = 0;
+  // rows in [1, MR]; tail: the last panel when n is not a multiple of NR.
+  virtual MatMulKernelFn kernel(int rows, bool tail) const = 0;
+};
+
+// isa must be kAvx2 or above. Returns nullptr and sets *error when code
+// generation fails.
+std::unique_ptr<MatMulKernelSet> make_matmul_kernels(CpuIsa isa, const MatMulKernelShape& shape,
+                                                     std::string* error);
+
+}  // namespace minirt::jit

@@ -1,0 +1,16 @@
+// The LayerNorm kernels built for AVX2 + FMA.
+#include "ops/cpu/add_layer_norm.h"
+#include "ops/cpu/embed_layer_norm.h"
+#include "ops/cpu/vec_avx2.h"
+
+MINIRT_TARGET_AVX2_BEGIN
+#include "ops/cpu/layer_norm_kernels.h"
+
+void minirt::cpu::add_layer_norm_avx2(const ref::AddLayerNormArgs& args, Parallel& parallel) {
+  add_layer_norm_kernel<VecAvx2>(args, parallel);
+}
+
+void minirt::cpu::embed_layer_norm_avx2(const ref::EmbedLayerNormArgs& args, Parallel& parallel) {
+  embed_layer_norm_kernel<VecAvx2>(args, parallel);
+}
+MINIRT_TARGET_END

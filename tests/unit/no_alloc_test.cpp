@@ -1,0 +1,83 @@
+// Session::run allocates nothing: a counting global operator new watches
+// several runs of bert-tiny at different batch and seq after a first run.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "runtime/include/minirt/minirt.h"
+#include "tests/e2e/model_files.h"
+
+namespace {
+
+std::atomic<bool> g_counting{false};
+std::atomic<int64_t> g_allocations{0};
+
+void* counted_alloc(size_t size, size_t alignment) {
+  if (g_counting.load()) ++g_allocations;
+  const size_t rounded = (std::max<size_t>(size, 1) + alignment - 1) / alignment * alignment;
+  void* p = alignment <= alignof(std::max_align_t) ? std::malloc(rounded)
+                                                   : std::aligned_alloc(alignment, rounded);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* operator new(size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
+void* operator new[](size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
+void* operator new(size_t size, std::align_val_t al) {
+  return counted_alloc(size, static_cast<size_t>(al));
+}
+void* operator new[](size_t size, std::align_val_t al) {
+  return counted_alloc(size, static_cast<size_t>(al));
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace minirt {
+namespace {
+
+TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 threads") {
+  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/no_alloc_bert-tiny.fb";
+  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path);
+  for (int threads : {1, 2}) {
+    CAPTURE(threads);
+    Session session(Model::load(fb_path), {threads});
+    struct Shape {
+      int64_t batch, seq;
+    };
+    const Shape shapes[] = {{1, 8}, {1, 1}, {2, 16}, {3, 5}, {1, 128}, {8, 33}};
+    std::vector<std::vector<int64_t>> ids, masks;
+    std::vector<Inputs> inputs;
+    for (const Shape& s : shapes) {
+      ids.emplace_back(static_cast<size_t>(s.batch * s.seq), 101);
+      masks.emplace_back(static_cast<size_t>(s.batch * s.seq), 1);
+    }
+    for (size_t i = 0; i < std::size(shapes); ++i) {
+      Inputs in;
+      in.input_ids = Int64Tensor(ids[i].data(), {shapes[i].batch, shapes[i].seq});
+      in.attention_mask = Int64Tensor(masks[i].data(), {shapes[i].batch, shapes[i].seq});
+      inputs.push_back(in);
+    }
+    session.run(inputs[0]);  // the first run may touch lazily created state
+
+    g_allocations = 0;
+    g_counting = true;
+    for (int round = 0; round < 2; ++round)
+      for (const Inputs& in : inputs) session.run(in);
+    g_counting = false;
+    CHECK(g_allocations.load() == 0);
+  }
+}
+
+}  // namespace
+}  // namespace minirt
