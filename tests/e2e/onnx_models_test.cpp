@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 
 #include "common/refs.h"
 #include "common/tensor_proto.h"
@@ -16,6 +15,7 @@
 #include "converter/import/hf/safetensors.h"
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "tests/e2e/model_files.h"
+#include "tests/unit/fused_op_list.h"
 
 namespace minirt {
 namespace {
@@ -24,29 +24,6 @@ namespace fs = std::filesystem;
 constexpr double kRefTolerance = 1e-4;
 constexpr double kHfTolerance = 1e-6;
 constexpr const char* kGraphs[] = {"model.onnx", "model.dynamo.onnx"};
-
-// Kind, attributes and shapes of every op, one line each: names left out.
-std::string op_list(const ir::Graph& g) {
-  std::ostringstream out;
-  for (const ir::Op& op : g.ops) {
-    out << op.type;
-    for (const char* attr : {"epsilon", "scale"}) {
-      if (op.attrs.has(attr)) out << " " << attr << "=" << op.attrs.get_float(attr);
-    }
-    for (const char* attr : {"num_heads", "head_dim"}) {
-      if (op.attrs.has(attr)) out << " " << attr << "=" << op.attrs.get_int(attr);
-    }
-    if (op.attrs.has("activation")) out << " activation=" << op.attrs.get_string("activation");
-    for (int id : op.inputs) {
-      out << " " << (id < 0 ? "-" : ir::to_string(g.values[id].shape));
-      if (id >= 0 && g.values[id].kind == ir::ValueKind::kWeight) out << "w";
-    }
-    out << " ->";
-    for (int id : op.outputs) out << " " << ir::to_string(g.values[id].shape);
-    out << "\n";
-  }
-  return out.str();
-}
 
 ir::Graph hf_graph(const std::string& dir) {
   const converter::hf::BertConfig config = converter::hf::read_bert_config(dir + "/config.json");
@@ -96,7 +73,7 @@ double max_difference(const std::string& a_path, const std::string& b_path,
 void check_model(const std::string& dir, const std::string& name) {
   const std::string hf_fb =
       write(hf_graph(dir), std::string(MINIRT_BINARY_DIR) + "/e2e_onnx_hf_" + name + ".fb");
-  const std::string hf_ops = op_list(hf_graph(dir));
+  const std::string hf_ops = test::fused_op_list(hf_graph(dir));
   for (const char* graph : kGraphs) {
     INFO(name << " " << std::string(graph));
     const std::string onnx_path = dir + "/" + graph;
@@ -108,7 +85,7 @@ void check_model(const std::string& dir, const std::string& name) {
     REQUIRE(r.exit_code == 0);
     CHECK(r.output.find("fallback ops: 0") != std::string::npos);
 
-    CHECK(op_list(converter::onnx::convert_onnx(onnx_path).graph) == hf_ops);
+    CHECK(test::fused_op_list(converter::onnx::convert_onnx(onnx_path).graph) == hf_ops);
     Session session(Model::load(fb), {2});
     for (const RefCaseResult& result : run_ref_cases(session, dir + "/refs")) {
       for (const RefOutputError& out : result.outputs) {
