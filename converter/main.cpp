@@ -1,5 +1,6 @@
 // minirt-convert: a Hugging Face BERT checkpoint (or a config with random
 // weights), or an ONNX export of one -> a minirt .fb model file.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "converter/emit/model_writer.h"
 #include "converter/import/hf/bert_builder.h"
@@ -31,10 +33,12 @@ constexpr const char* kUsage = R"(usage:
       DIR holds a Hugging Face BERT checkpoint: config.json and model.safetensors
   minirt-convert --hf-config CONFIG.json --random-weights SEED -o MODEL.fb [options]
       random weights (deterministic for SEED) for the model CONFIG.json describes
-  minirt-convert MODEL.onnx -o MODEL.fb [--explain] [options]
+  minirt-convert MODEL.onnx -o MODEL.fb [--explain] [--passes LIST] [options]
       a BERT exported by PyTorch (TorchScript or dynamo exporter, opsets 11-21),
       external data next to it; --explain prints the op list, the fusions
-      that fired and every op left unfused, with the reason
+      that fired and every op that fell back to a generic op, with the reason.
+      --passes runs only the listed passes (comma-separated; "none" for none),
+      for tests and debugging: --passes fold_constants converts with no fusion
 
 options:
   -o, --output FILE   the .fb file to write
@@ -53,6 +57,7 @@ struct Args {
   std::optional<fs::path> hf_config;
   std::optional<fs::path> onnx;
   bool explain = false;
+  std::optional<std::vector<std::string>> passes;
   std::optional<uint64_t> seed;
   std::optional<fs::path> output;
   std::optional<int64_t> max_batch;
@@ -69,6 +74,18 @@ T parse_number(std::string_view flag, std::string_view text) {
                              "'");
   }
   return value;
+}
+
+// "a,b,c" -> {a, b, c}; "none" -> {}.
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  if (text == "none") return items;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find(',', start), text.size());
+    items.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return items;
 }
 
 Args parse_args(int argc, char** argv) {
@@ -95,6 +112,8 @@ Args parse_args(int argc, char** argv) {
       args.max_seq = parse_number<int64_t>(arg, value());
     } else if (arg == "--explain") {
       args.explain = true;
+    } else if (arg == "--passes") {
+      args.passes = split_list(value());
     } else if (arg.ends_with(".onnx")) {
       args.onnx = arg;
     } else {
@@ -107,7 +126,8 @@ Args parse_args(int argc, char** argv) {
       1) {
     throw std::runtime_error("give exactly one of --hf DIR, --hf-config CONFIG.json or MODEL.onnx");
   }
-  if (args.explain && !args.onnx) throw std::runtime_error("--explain goes with MODEL.onnx");
+  if ((args.explain || args.passes) && !args.onnx)
+    throw std::runtime_error("--explain and --passes go with MODEL.onnx");
   if (args.hf_config && !args.seed) {
     throw std::runtime_error("--hf-config needs --random-weights SEED");
   }
@@ -142,31 +162,31 @@ void print_explain(const minirt::converter::onnx::OnnxConversion& conversion) {
   for (const std::string& line : conversion.fallbacks) std::printf("  %s\n", line.c_str());
 }
 
-// Rows of the EmbedLayerNorm position table: how long a sequence can be.
-int64_t position_rows(const minirt::ir::Graph& graph) {
+// Rows of the EmbedLayerNorm position table: how long a sequence can be;
+// nullopt when the embedding stayed unfused (then --max-seq is needed).
+std::optional<int64_t> position_rows(const minirt::ir::Graph& graph) {
   for (const minirt::ir::Op& op : graph.ops) {
     if (op.type == minirt::ir::op_type::kEmbedLayerNorm)
       return graph.values[op.inputs[4]].shape[0].factor;
   }
-  throw std::runtime_error("the graph has no embedding (EmbedLayerNorm) to size max_seq by");
+  return std::nullopt;
 }
 
 int run_onnx(const Args& args) {
   const auto start = std::chrono::steady_clock::now();
-  const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx);
+  const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
   if (args.explain) print_explain(conversion);
-  if (!conversion.fallbacks.empty()) {
-    throw std::runtime_error(args.onnx->string() + ": " +
-                             std::to_string(conversion.fallbacks.size()) +
-                             " ops left unfused (first: " + conversion.fallbacks[0] +
-                             "); this build has no generic ops to run them");
-  }
   EmitOptions options;
   options.source = "onnx:" + args.onnx->string();
   options.max_batch = checked_limit("--max-batch", args.max_batch.value_or(kDefaultMaxBatch),
                                     std::numeric_limits<int32_t>::max());
-  const int64_t rows = position_rows(conversion.graph);
-  options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows), rows);
+  const std::optional<int64_t> rows = position_rows(conversion.graph);
+  if (!rows && !args.max_seq)
+    throw std::runtime_error(
+        "the embedding stayed unfused, so the position table's size is unknown: give --max-seq "
+        "(conversion checks every generic op stays in bounds up to it)");
+  options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows.value_or(0)),
+                                  rows.value_or(std::numeric_limits<int32_t>::max()));
   write_model_file(conversion.graph, options, *args.output);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "converter/emit/atomic_file.h"
+#include "converter/emit/generic_params.h"
 #include "converter/emit/validate.h"
 #include "converter/ir/op_types.h"
 #include "format/format_version.h"
@@ -70,7 +71,7 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_params(flatbuffers::Fla
   if (op.type == ir::op_type::kPooler) {
     return {fb::OpParams::Pooler, fb::CreatePooler(b).Union()};
   }
-  throw std::logic_error("unknown op type " + op.type);  // validate_graph rejects it first
+  return build_generic_params(b, op);
 }
 
 }  // namespace

@@ -123,7 +123,7 @@ void validate_graph(const ir::Graph& g, const EmitOptions& options) {
     const ir::Op& op = g.ops[i];
     try {
       check_op_wiring(g, op, defined);
-      check_fused_op(g, op, options.max_seq);
+      check_op(g, op, options.max_batch, options.max_seq);
     } catch (const std::exception& e) {
       fail("op " + std::to_string(i) + " '" + op.name + "' (" + op.type + "): " + e.what());
     }

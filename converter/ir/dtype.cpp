@@ -23,7 +23,7 @@ fb::DType to_fb(DType dtype) {
     case DType::kI64:
       return fb::DType::I64;
     case DType::kBool:
-      throw std::runtime_error("bool values have no file dtype; they must be folded away");
+      return fb::DType::U8;
   }
   throw std::logic_error("unknown IR dtype");
 }

@@ -11,8 +11,8 @@
 
 namespace minirt::ir {
 
-// kBool (one byte a value) exists only for imported constants that passes
-// fold away; minirt.fbs has no bool, so emit rejects it.
+// kBool is one byte a value, 0 or 1; minirt.fbs has no bool, so the file
+// stores it as U8 (generic ops read a U8 as a bool).
 enum class DType : uint8_t { kF32, kF16, kBF16, kI8, kU8, kI32, kI64, kBool };
 
 size_t dtype_size(DType dtype);

@@ -4,10 +4,7 @@
 #include "converter/passes/passes.h"
 
 namespace minirt::converter::passes {
-namespace {
 
-// The one dim factor * batch^a * seq^b (a, b in {0, 1}) that takes `sizes`
-// at the probes, constant first; nullopt when none does.
 std::optional<ir::Dim> fit_dim(const std::vector<int64_t>& sizes) {
   for (const bool batch : {false, true}) {
     for (const bool seq : {false, true}) {
@@ -25,8 +22,6 @@ std::optional<ir::Dim> fit_dim(const std::vector<int64_t>& sizes) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 void infer_shapes(PassContext& ctx) {
   for (const ir::Op& op : ctx.g.ops) {

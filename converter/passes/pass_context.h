@@ -48,6 +48,10 @@ std::vector<int64_t> const_dims(const ir::Shape& shape);
 // Values equal within a relative tolerance suited to float32 constants.
 bool close_to(double value, double expected);
 
+// The one dim factor * batch^a * seq^b (a, b in {0, 1}) that takes `sizes`
+// at the probes (one entry per probe), constant first; nullopt when none does.
+std::optional<ir::Dim> fit_dim(const std::vector<int64_t>& sizes);
+
 // Adds an f32 weight holding `values` and returns its id.
 int add_f32_weight(ir::Graph& g, const std::string& name, const std::vector<int64_t>& dims,
                    std::vector<float> values);

@@ -31,6 +31,14 @@ void fuse_activation(PassContext& ctx);
 void fuse_attention(PassContext& ctx);
 // LayerNormalization(a + b) -> AddLayerNorm.
 void fuse_add_layer_norm(PassContext& ctx);
+// Every ONNX op left unfused -> the generic op of minirt.fbs that computes
+// it, its constant operands (shapes, axes, slice bounds) turned into
+// attributes or symbolic dims; appends "'node' (Type) -> Kind" to
+// `fallbacks`. An op no generic op covers is an error naming it.
+void lower_to_generic(PassContext& ctx, std::vector<std::string>& fallbacks);
+// Whether lower_to_generic has a generic op for an ONNX op type (it may
+// still reject a node of it for its attributes or operands).
+bool has_generic_op(std::string_view onnx_type);
 // Drops ops whose outputs nothing reads (after each fusion pass).
 void remove_dead_ops(ir::Graph& g);
 // Drops values no op or graph end uses and renumbers the rest (last: probe

@@ -1,4 +1,5 @@
-// LayerNorm of one row, shared by EmbedLayerNorm and AddLayerNorm.
+// LayerNorm of one row, shared by EmbedLayerNorm, AddLayerNorm and the
+// generic LayerNormalization.
 #pragma once
 
 #include <cmath>
@@ -11,7 +12,7 @@ namespace minirt::ref {
 // input sums the row's terms exactly, so the result is rounded to float once.
 // Two passes: the one-pass E[x^2] - E[x]^2 form cancels badly when the mean
 // is large next to the spread. The last pass calls input(i) before writing
-// dst[i], so dst may alias the arrays input reads.
+// dst[i], so dst may alias the arrays input reads. beta may be nullptr.
 template <typename Input>
 void layer_norm_row(Input input, const float* gamma, const float* beta, int64_t hidden,
                     float epsilon, float* dst) {
@@ -25,7 +26,7 @@ void layer_norm_row(Input input, const float* gamma, const float* beta, int64_t 
   }
   const double inv_std = 1.0 / std::sqrt(square_sum / static_cast<double>(hidden) + epsilon);
   for (int64_t i = 0; i < hidden; ++i) {
-    dst[i] = static_cast<float>((input(i) - mean) * inv_std * gamma[i] + beta[i]);
+    dst[i] = static_cast<float>((input(i) - mean) * inv_std * gamma[i] + (beta ? beta[i] : 0.0));
   }
 }
 

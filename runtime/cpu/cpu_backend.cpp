@@ -35,6 +35,32 @@ std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
       return make_cpu_add_layer_norm(setup);
     case OpKind::kPooler:
       return make_cpu_pooler(setup);
+    case OpKind::kElementwise:
+    case OpKind::kExpand:
+      return make_cpu_elementwise(setup);
+    case OpKind::kGenericMatMul:
+    case OpKind::kGemm:
+      return make_cpu_generic_matmul(setup);
+    case OpKind::kSoftmax:
+      return make_cpu_softmax(setup);
+    case OpKind::kLayerNormalization:
+      return make_cpu_layer_normalization(setup);
+    case OpKind::kReduceMean:
+      return make_cpu_reduce_mean(setup);
+    case OpKind::kReshape:
+      return make_cpu_reshape(setup);
+    case OpKind::kTranspose:
+      return make_cpu_transpose(setup);
+    case OpKind::kGather:
+    case OpKind::kGatherND:
+      return make_cpu_gather(setup);
+    case OpKind::kSlice:
+      return make_cpu_slice(setup);
+    case OpKind::kConcat:
+      return make_cpu_concat(setup);
+    case OpKind::kRange:
+    case OpKind::kDimValues:
+      return make_cpu_range(setup);
   }
   throw Error("op '" + setup.op.name + "' has no CPU implementation");
 }

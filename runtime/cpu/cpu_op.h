@@ -21,6 +21,7 @@ class TensorRef {
   explicit TensorRef(void* const* slot) : slot_(slot) {}
   float* f32() const { return slot_ ? static_cast<float*>(*slot_) : nullptr; }
   const int64_t* i64() const { return slot_ ? static_cast<const int64_t*>(*slot_) : nullptr; }
+  void* data() const { return slot_ ? *slot_ : nullptr; }  // any dtype (generic ops)
 
  private:
   void* const* slot_ = nullptr;  // nullptr: optional input absent
@@ -58,5 +59,17 @@ std::unique_ptr<CpuOp> make_cpu_matmul(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_attention(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_add_layer_norm(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_pooler(const CpuOpSetup& setup);
+// Generic ops, on the reference kernels of ops/ref/generic_kernels.h.
+std::unique_ptr<CpuOp> make_cpu_elementwise(const CpuOpSetup& setup);  // also Expand
+std::unique_ptr<CpuOp> make_cpu_generic_matmul(const CpuOpSetup& setup);  // also Gemm
+std::unique_ptr<CpuOp> make_cpu_softmax(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_layer_normalization(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_reduce_mean(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_reshape(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_transpose(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_gather(const CpuOpSetup& setup);  // also GatherND
+std::unique_ptr<CpuOp> make_cpu_slice(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_concat(const CpuOpSetup& setup);
+std::unique_ptr<CpuOp> make_cpu_range(const CpuOpSetup& setup);  // also DimValues
 
 }  // namespace minirt

@@ -5,68 +5,10 @@
 
 #include <string>
 
+#include "runtime/model/op_checker.h"
+
 namespace minirt {
 namespace {
-
-const SymDim kBatch{1, true, false};
-const SymDim kSeq{1, false, true};
-SymDim fixed(int64_t n) { return SymDim{n, false, false}; }
-
-class OpChecker {
- public:
-  OpChecker(const Model::Impl& impl, const OpInfo& op, size_t index)
-      : impl_(impl),
-        op_(op),
-        where_("op " + std::to_string(index) + " '" + op.name + "' (" + op_kind_name(op.kind) +
-               ")") {}
-
-  [[noreturn]] void fail(const std::string& what) const { throw Error(where_ + ": " + what); }
-
-  void arity(size_t inputs, size_t outputs) const {
-    if (op_.inputs.size() != inputs || op_.outputs.size() != outputs)
-      fail("has " + std::to_string(op_.inputs.size()) + " inputs and " +
-           std::to_string(op_.outputs.size()) + " outputs, expected " + std::to_string(inputs) +
-           " and " + std::to_string(outputs));
-    for (int32_t v : op_.outputs)
-      if (v < 0) fail("has an absent output");
-  }
-
-  bool present(size_t i) const { return op_.inputs[i] >= 0; }
-  const ValueInfo& in(size_t i) const {
-    if (op_.inputs[i] < 0) fail("input " + std::to_string(i) + " is required but absent");
-    return impl_.values[static_cast<size_t>(op_.inputs[i])];
-  }
-  const ValueInfo& out(size_t i) const { return impl_.values[static_cast<size_t>(op_.outputs[i])]; }
-
-  void expect(const ValueInfo& value, DType dtype, const std::vector<SymDim>& shape,
-              const char* role) const {
-    if (value.dtype != dtype)
-      fail(std::string(role) + " '" + value.name + "' is " + dtype_name(value.dtype) +
-           ", expected " + dtype_name(dtype));
-    if (value.shape != shape) {
-      ValueInfo expected;
-      expected.shape = shape;
-      fail(std::string(role) + " '" + value.name + "' has shape " + value.shape_str() +
-           ", expected " + expected.shape_str());
-    }
-  }
-  void expect_weight(const ValueInfo& value, const char* role) const {
-    if (value.kind != ValueKind::kWeight)
-      fail(std::string(role) + " '" + value.name + "' must be a weight");
-  }
-  // Constant last dim of an activation, checked to be a plain number.
-  int64_t last_dim(const ValueInfo& value, const char* role) const {
-    if (value.shape.empty() || value.shape.back().batch || value.shape.back().seq)
-      fail(std::string(role) + " '" + value.name + "' must end in a constant dim, has " +
-           value.shape_str());
-    return value.shape.back().factor;
-  }
-
- private:
-  const Model::Impl& impl_;
-  const OpInfo& op_;
-  std::string where_;
-};
 
 void check_embed_layer_norm(const OpChecker& c, const OpInfo& op, int32_t max_seq) {
   c.arity(8, 2);
@@ -199,8 +141,9 @@ std::vector<int32_t> check_wiring(const Model::Impl& impl) {
   for (int32_t v : impl.outputs) {
     const ValueInfo& value = impl.values[static_cast<size_t>(v)];
     if (value.kind != ValueKind::kOutput || value.dtype != DType::F32 ||
-        !ready[static_cast<size_t>(v)])
-      throw Error("graph output '" + value.name + "' must be an f32 output value written by an op");
+        !ready[static_cast<size_t>(v)] || value.shape.size() > static_cast<size_t>(kMaxRank))
+      throw Error("graph output '" + value.name + "' must be an f32 output value of rank <= " +
+                  std::to_string(kMaxRank) + " written by an op");
   }
   return last_read;
 }
@@ -208,6 +151,13 @@ std::vector<int32_t> check_wiring(const Model::Impl& impl) {
 // Ids index tables: record each table's size so run() can reject bad ids.
 void derive_input_limits(Model::Impl& impl) {
   for (const OpInfo& op : impl.ops) {
+    // An unfused embedding: a generic Gather of a table by a graph input.
+    if (op.kind == OpKind::kGather && op.axis == 0 &&
+        impl.values[static_cast<size_t>(op.inputs[0])].kind == ValueKind::kWeight) {
+      for (InputLimit& limit : impl.input_limits)
+        if (limit.value == op.inputs[1])
+          limit.index_bound = impl.values[static_cast<size_t>(op.inputs[0])].shape[0].factor;
+    }
     if (op.kind != OpKind::kEmbedLayerNorm) continue;
     for (InputLimit& limit : impl.input_limits) {
       if (limit.value == op.inputs[0])
@@ -265,6 +215,9 @@ void check_model(Model::Impl& impl) {
         break;
       case OpKind::kPooler:
         check_pooler(checker);
+        break;
+      default:
+        check_generic_op(checker, op, impl.max_batch, impl.max_seq);
         break;
     }
   }

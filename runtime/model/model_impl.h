@@ -44,7 +44,29 @@ struct ValueInfo {
   std::string shape_str() const;  // "[B,S,768]"
 };
 
-enum class OpKind { kEmbedLayerNorm, kMatMul, kAttention, kAddLayerNorm, kPooler };
+enum class OpKind {
+  kEmbedLayerNorm,
+  kMatMul,
+  kAttention,
+  kAddLayerNorm,
+  kPooler,
+  // Generic ops (minirt.fbs "Generic ops").
+  kElementwise,
+  kGenericMatMul,
+  kGemm,
+  kSoftmax,
+  kLayerNormalization,
+  kReduceMean,
+  kReshape,
+  kTranspose,
+  kGather,
+  kGatherND,
+  kSlice,
+  kConcat,
+  kExpand,
+  kRange,
+  kDimValues,
+};
 const char* op_kind_name(OpKind kind);
 
 struct OpInfo {
@@ -58,7 +80,20 @@ struct OpInfo {
   int32_t num_heads = 0;
   int32_t head_dim = 0;
   float scale = 1.0f;
+  // Generic ops' attributes.
+  int elementwise_fn = 0;      // ref::ElementwiseFn
+  int32_t axis = 0;            // Softmax, LayerNormalization, Gather, Concat
+  std::vector<int32_t> axes;   // ReduceMean axes, Transpose perm
+  std::vector<SymDim> dims;    // Slice starts, DimValues values
+  std::vector<int64_t> steps;  // Slice
+  float alpha = 1.0f, beta = 1.0f;
+  bool trans_a = false, trans_b = false;
+  double start = 0.0, delta = 0.0;  // Range
 };
+
+// Reads the params of a generic op into op (kind and attributes); false when
+// the params are not a generic op's.
+bool read_generic_params(const fb::Op& src, OpInfo& op);
 
 // What a graph input may hold, derived from the ops that read it.
 struct InputLimit {

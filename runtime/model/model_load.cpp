@@ -8,6 +8,7 @@
 
 #include "format/format_version.h"
 #include "format/minirt_generated.h"
+#include "ops/ref/generic_kernels.h"
 #include "runtime/model/model_check.h"
 #include "runtime/model/model_impl.h"
 
@@ -63,9 +64,11 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   value.dtype = src->dtype();
   value.kind = kind_from(src->kind());
   if (!src->shape()) throw Error(where + " has no shape");
-  if (src->shape()->size() > static_cast<uint32_t>(kMaxRank))
+  // Graph inputs and outputs fit the API's kMaxRank (checked with the wiring);
+  // intermediates of generic ops may reach the generic kernels' kMaxDims.
+  if (src->shape()->size() > static_cast<uint32_t>(ref::kMaxDims))
     throw Error(where + " has rank " + std::to_string(src->shape()->size()) + ", above " +
-                std::to_string(kMaxRank));
+                std::to_string(ref::kMaxDims));
   int64_t max_numel = 1;
   for (const fb::Dim* dim : *src->shape()) {
     SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
@@ -138,6 +141,7 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
       op.kind = OpKind::kPooler;
       break;
     default:
+      if (read_generic_params(src, op)) break;
       throw Error("op '" + op.name + "' has unknown kind code " +
                   std::to_string(static_cast<int>(src.params_type())) +
                   " (written by a newer minirt-convert?)");
@@ -145,10 +149,13 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
   return op;
 }
 
+// A graph with no inputs is a constant graph (as the ONNX node tests build);
+// outputs are always required.
 std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list, int32_t num_values,
-                                     const char* role) {
-  if (!list || list->size() == 0) throw Error(std::string("the model lists no ") + role + "s");
+                                     const char* role, bool may_be_empty) {
   std::vector<int32_t> out;
+  if ((!list || list->size() == 0) && may_be_empty) return out;
+  if (!list || list->size() == 0) throw Error(std::string("the model lists no ") + role + "s");
   for (int32_t v : *list) {
     if (v < 0 || v >= num_values)
       throw Error(std::string(role) + " index " + std::to_string(v) + " is out of range");
@@ -201,8 +208,8 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
     }
     if (!root.ops() || root.ops()->size() == 0) throw Error("the model has no ops");
     for (const fb::Op* op : *root.ops()) impl->ops.push_back(read_op(*op, num_values));
-    impl->inputs = read_index_list(root.inputs(), num_values, "graph input");
-    impl->outputs = read_index_list(root.outputs(), num_values, "graph output");
+    impl->inputs = read_index_list(root.inputs(), num_values, "graph input", true);
+    impl->outputs = read_index_list(root.outputs(), num_values, "graph output", false);
     check_model(*impl);
   } catch (const Error& e) {
     fail(path, e.what());

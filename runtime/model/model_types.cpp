@@ -16,6 +16,36 @@ const char* op_kind_name(OpKind kind) {
       return "AddLayerNorm";
     case OpKind::kPooler:
       return "Pooler";
+    case OpKind::kElementwise:
+      return "Elementwise";
+    case OpKind::kGenericMatMul:
+      return "GenericMatMul";
+    case OpKind::kGemm:
+      return "Gemm";
+    case OpKind::kSoftmax:
+      return "Softmax";
+    case OpKind::kLayerNormalization:
+      return "LayerNormalization";
+    case OpKind::kReduceMean:
+      return "ReduceMean";
+    case OpKind::kReshape:
+      return "Reshape";
+    case OpKind::kTranspose:
+      return "Transpose";
+    case OpKind::kGather:
+      return "Gather";
+    case OpKind::kGatherND:
+      return "GatherND";
+    case OpKind::kSlice:
+      return "Slice";
+    case OpKind::kConcat:
+      return "Concat";
+    case OpKind::kExpand:
+      return "Expand";
+    case OpKind::kRange:
+      return "Range";
+    case OpKind::kDimValues:
+      return "DimValues";
   }
   return "?";
 }

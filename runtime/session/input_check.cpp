@@ -33,6 +33,11 @@ void check_values(const Int64Tensor& t, const std::string& name, const InputLimi
 RequestShape check_inputs(const Model::Impl& model, const Inputs& inputs,
                           std::span<const int64_t*> graph_inputs) {
   const Int64Tensor& ids = inputs.input_ids;
+  if (model.inputs.empty()) {  // a constant graph: it takes nothing
+    if (!ids.empty() || !inputs.attention_mask.empty() || !inputs.token_type_ids.empty())
+      throw Error("this model takes no inputs");
+    return RequestShape{1, 1};
+  }
   if (ids.empty()) throw Error("input_ids is required");
   if (ids.rank != 2) throw Error("input_ids must be [batch, seq], got " + shape_str(ids));
   RequestShape shape{ids.shape[0], ids.shape[1]};

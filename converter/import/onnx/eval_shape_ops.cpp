@@ -96,7 +96,9 @@ std::vector<HostTensor> gather_nd(const ir::Attributes& attrs, const EvalInputs&
 // A negative Slice bound counts from the end.
 int64_t from_end(int64_t v, int64_t extent) { return v < 0 ? v + extent : v; }
 
-std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in) {
+}  // namespace
+
+SliceBounds slice_bounds(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& data = required_input(in, 0);
   const bool from_attrs = attrs.has("starts");
   const std::vector<int64_t> starts =
@@ -115,7 +117,8 @@ std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in)
       steps.size() != starts.size()) {
     fail("Slice starts, ends, axes and steps differ in length");
   }
-  std::vector<int64_t> first(data.rank(), 0), step(data.rank(), 1), dims = data.dims;
+  SliceBounds bounds{std::vector<int64_t>(data.rank(), 0), std::vector<int64_t>(data.rank(), 1),
+                     data.dims};
   for (size_t i = 0; i < starts.size(); ++i) {
     const size_t axis = normalize_axis(axes[i], data.rank());
     const int64_t extent = data.dims[axis];
@@ -125,11 +128,20 @@ std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in)
                           : std::clamp(from_end(starts[i], extent), int64_t{0}, extent - 1);
     const int64_t e = steps[i] > 0 ? std::clamp(from_end(ends[i], extent), int64_t{0}, extent)
                                    : std::clamp(from_end(ends[i], extent), int64_t{-1}, extent - 1);
-    first[axis] = b;
-    step[axis] = steps[i];
-    dims[axis] = steps[i] > 0 ? std::max<int64_t>(0, (e - b + steps[i] - 1) / steps[i])
-                              : std::max<int64_t>(0, (b - e - steps[i] - 1) / -steps[i]);
+    bounds.first[axis] = b;
+    bounds.step[axis] = steps[i];
+    bounds.dims[axis] = steps[i] > 0 ? std::max<int64_t>(0, (e - b + steps[i] - 1) / steps[i])
+                                     : std::max<int64_t>(0, (b - e - steps[i] - 1) / -steps[i]);
   }
+  return bounds;
+}
+
+namespace {
+
+std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in) {
+  const HostTensor& data = required_input(in, 0);
+  const SliceBounds bounds = slice_bounds(attrs, in);
+  const std::vector<int64_t>&first = bounds.first, &step = bounds.step, &dims = bounds.dims;
   const std::vector<int64_t> src_strides = strides_of(data.dims);
   const std::vector<int64_t> out_strides = strides_of(dims);
   return {gather_elements(data, dims, [&](size_t e) {

@@ -30,6 +30,13 @@ const EvalTable& onnx_eval_table();
 std::vector<HostTensor> evaluate_onnx_op(const std::string& op_type, const ir::Attributes& attrs,
                                          const EvalInputs& inputs);
 
+// Where ONNX Slice reads, per data axis: the first element, the step and the
+// count, with starts and ends clamped as ONNX defines.
+struct SliceBounds {
+  std::vector<int64_t> first, step, dims;
+};
+SliceBounds slice_bounds(const ir::Attributes& attrs, const EvalInputs& inputs);
+
 // Input i, or a clear error when it is absent.
 const HostTensor& required_input(const EvalInputs& inputs, size_t i);
 // Normalizes a possibly negative axis against rank; throws when out of range.
