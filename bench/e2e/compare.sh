@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-build}
-batch=1 seq=128 threads=1 rounds=5 iters=20
+batch=1 seq=128 threads=1 rounds=5 iters=50
 
 [ $# -ge 1 ] || { sed -n '5p' "$0" >&2; exit 2; }
 model_dir=${1%/}
@@ -47,15 +47,20 @@ if [ ! -f "$fb" ] || [ "$model_dir/model.safetensors" -nt "$fb" ] || [ "$build/b
 fi
 vocab=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["vocab_size"])' "$model_dir/config.json")
 
-p50_of() { python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["p50_us"])'; }
+# Each program's output is captured whole before python3 parses it: piping
+# straight into python3 would start the interpreter while the benchmark is
+# still timing, stealing a core from it.
+p50_of() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])["p50_us"])' "$1"; }
 
 echo "$name batch $batch seq $seq threads $threads: $rounds rounds of $iters timed runs each"
 minirt_p50s=() ort_p50s=()
 for round in $(seq 1 "$rounds"); do
-  minirt_p50=$("$build/bin/minirt" run "$fb" --bench --json --batch "$batch" --seq "$seq" \
-    --threads "$threads" --warmup 3 --iters "$iters" | p50_of)
-  ort_p50=$(node "$here/ort_bench.js" "$model_dir/model.onnx" --batch "$batch" --seq "$seq" \
-    --threads "$threads" --warmup 3 --iters "$iters" --vocab "$vocab" | p50_of)
+  minirt_out=$("$build/bin/minirt" run "$fb" --bench --json --batch "$batch" --seq "$seq" \
+    --threads "$threads" --warmup 3 --iters "$iters")
+  ort_out=$(node "$here/ort_bench.js" "$model_dir/model.onnx" --batch "$batch" --seq "$seq" \
+    --threads "$threads" --warmup 3 --iters "$iters" --vocab "$vocab")
+  minirt_p50=$(p50_of "$minirt_out")
+  ort_p50=$(p50_of "$ort_out")
   awk -v r="$round" -v m="$minirt_p50" -v o="$ort_p50" \
     'BEGIN { printf "  round %d  minirt p50 %9.3f ms  onnxruntime p50 %9.3f ms\n", r, m / 1000, o / 1000 }'
   minirt_p50s+=("$minirt_p50") ort_p50s+=("$ort_p50")

@@ -26,7 +26,8 @@ const char* cpu_isa_name(CpuIsa isa) {
 }
 
 bool cpu_isa_from_name(const char* name, CpuIsa* isa) {
-  for (CpuIsa candidate : {CpuIsa::kScalar, CpuIsa::kAvx2, CpuIsa::kAvx512, CpuIsa::kAvx512Vnni, CpuIsa::kAmx}) {
+  for (CpuIsa candidate :
+       {CpuIsa::kScalar, CpuIsa::kAvx2, CpuIsa::kAvx512, CpuIsa::kAvx512Vnni, CpuIsa::kAmx}) {
     if (std::strcmp(name, cpu_isa_name(candidate)) == 0) {
       *isa = candidate;
       return true;
@@ -39,7 +40,8 @@ CpuIsa cpu_isa_detected() {
   using Cpu = Xbyak::util::Cpu;
   const Cpu cpu;
   if (!cpu.has(Cpu::tAVX2) || !cpu.has(Cpu::tFMA)) return CpuIsa::kScalar;
-  if (!cpu.has(Cpu::tAVX512F) || !cpu.has(Cpu::tAVX512BW) || !cpu.has(Cpu::tAVX512DQ) || !cpu.has(Cpu::tAVX512VL))
+  if (!cpu.has(Cpu::tAVX512F) || !cpu.has(Cpu::tAVX512BW) || !cpu.has(Cpu::tAVX512DQ) ||
+      !cpu.has(Cpu::tAVX512VL))
     return CpuIsa::kAvx2;
   if (!cpu.has(Cpu::tAVX512_VNNI)) return CpuIsa::kAvx512;
   if (!cpu.has(Cpu::tAMX_TILE) || !cpu.has(Cpu::tAMX_INT8)) return CpuIsa::kAvx512Vnni;

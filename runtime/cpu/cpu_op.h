@@ -60,7 +60,7 @@ std::unique_ptr<CpuOp> make_cpu_attention(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_add_layer_norm(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_pooler(const CpuOpSetup& setup);
 // Generic ops, on the reference kernels of ops/ref/generic_kernels.h.
-std::unique_ptr<CpuOp> make_cpu_elementwise(const CpuOpSetup& setup);  // also Expand
+std::unique_ptr<CpuOp> make_cpu_elementwise(const CpuOpSetup& setup);     // also Expand
 std::unique_ptr<CpuOp> make_cpu_generic_matmul(const CpuOpSetup& setup);  // also Gemm
 std::unique_ptr<CpuOp> make_cpu_softmax(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_layer_normalization(const CpuOpSetup& setup);
