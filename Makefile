@@ -10,7 +10,7 @@ DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev d
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test demo bench format clean
+.PHONY: all deps build test test-sanitize demo bench format clean
 
 all: build
 
@@ -29,6 +29,12 @@ build: deps
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINIRT_SANITIZE=address,undefined
+	cmake --build $(BUILD)-sanitize -j$(JOBS)
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
 
 demo: build
 	mkdir -p $(BUILD)/models
