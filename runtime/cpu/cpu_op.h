@@ -33,6 +33,7 @@ struct CpuOpSetup {
   const OpInfo& op;
   const std::vector<void*>& tensors;  // per value; sized once, never reallocated
 
+  size_t op_index() const { return static_cast<size_t>(&op - model.ops.data()); }
   TensorRef input(size_t i) const { return ref(op.inputs[i]); }
   TensorRef output(size_t i) const { return ref(op.outputs[i]); }
   const ValueInfo& input_value(size_t i) const {

@@ -1,12 +1,12 @@
-#include "ops/cpu/matmul.h"
 #include "ops/ref/kernels.h"
 #include "runtime/cpu/cpu_op.h"
+#include "runtime/cpu/shared_matmul.h"
 
 namespace minirt {
 namespace {
 
 // Implementations in order: the JIT MatMul where the ISA has one (weights
-// packed and code generated here, at prepare), else the reference kernel.
+// packed and code generated at prepare, once per model), else the reference kernel.
 class MatMulOp final : public CpuOp {
  public:
   explicit MatMulOp(const CpuOpSetup& s)
@@ -19,8 +19,8 @@ class MatMulOp final : public CpuOp {
         n_(s.input_value(1).shape[0].factor),
         k_(s.input_value(1).shape[1].factor),
         activation_(s.op.activation),
-        jit_(cpu::make_matmul(
-            {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr})) {}
+        jit_(shared_matmul(
+            s, {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr})) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
     const int64_t m = src_value_.numel(batch, seq) / k_;
@@ -43,7 +43,7 @@ class MatMulOp final : public CpuOp {
   const ValueInfo& src_value_;
   int64_t n_, k_;
   Activation activation_;
-  std::unique_ptr<cpu::MatMul> jit_;
+  std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
 };
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include <vector>
 
-#include "ops/cpu/matmul.h"
 #include "ops/ref/kernels.h"
 #include "runtime/cpu/cpu_op.h"
+#include "runtime/cpu/shared_matmul.h"
 
 namespace minirt {
 namespace {
@@ -18,8 +18,8 @@ class PoolerOp final : public CpuOp {
         bias_(s.input(2)),
         dst_(s.output(0)),
         hidden_size_(s.input_value(1).shape[0].factor),
-        jit_(cpu::make_matmul(
-            {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_, Activation::kTanh, false})) {
+        jit_(shared_matmul(s, {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_,
+                               Activation::kTanh, false})) {
     if (jit_) first_tokens_.resize(static_cast<size_t>(s.model.max_batch * hidden_size_));
   }
 
@@ -45,8 +45,8 @@ class PoolerOp final : public CpuOp {
  private:
   TensorRef hidden_, weight_, bias_, dst_;
   int64_t hidden_size_;
-  std::unique_ptr<cpu::MatMul> jit_;
-  std::vector<float> first_tokens_;  // [max_batch, hidden_size]
+  std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
+  std::vector<float> first_tokens_;         // [max_batch, hidden_size]
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "minirt/minirt.h"
 #include "ops/op_types.h"
 #include "runtime/model/mapped_file.h"
+#include "runtime/model/shared_prepared.h"
 #include "runtime/plan/arena_planner.h"
 
 namespace minirt {
@@ -114,6 +115,8 @@ struct Model::Impl {
   ArenaPlan arena;                       // offsets of kIntermediate and kOutput values
   std::vector<int64_t> arena_offset;     // per value; -1 for inputs and weights
   size_t weight_bytes = 0;
+  // Filled by sessions as they prepare ops; the model's data stays immutable.
+  mutable SharedPrepared prepared;
 };
 
 // Builds the Impl from a mapped file: verifier, then our own checks.
