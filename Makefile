@@ -2,7 +2,8 @@
 #   make        install missing Debian packages, build everything into build/
 #   make test   ... and run every test (ctest)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
-#   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table)
+#   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
+#                   PRECISION=bf16 runs minirt's MatMuls in bfloat16 (ORT stays fp32)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
@@ -45,14 +46,15 @@ demo: build
 
 SHARED_MODELS ?= ../shared/models
 BENCH_MODELS := $(BUILD)/models
+PRECISION ?= fp32
 bench: build
 	@test -d bench/e2e/node_modules/onnxruntime-node || npm install --prefix bench/e2e --ignore-scripts --no-audit --no-fund
 	@for m in bert-3l-768 minilm-l3-384; do test -f $(BENCH_MODELS)/$$m/model.onnx.data || \
 	  python3 $(SHARED_MODELS)/materialize.py $(SHARED_MODELS)/$$m --out $(BENCH_MODELS)/$$m; done
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 1
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 2
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 1 --precision $(PRECISION)
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 2 --precision $(PRECISION)
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
+	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 
 format:
 	find runtime ops converter common tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i

@@ -53,12 +53,17 @@ RefCaseResult run_case(Session& session, const fs::path& case_dir) {
     if (!same_shape || expected.f32.size() != static_cast<size_t>(it->numel()))
       throw Error(file.string() + ": output '" + expected.name +
                   "' shape differs from the reference");
-    double max_err = 0;
+    double max_err = 0, err_squares = 0, ref_squares = 0;
     for (size_t i = 0; i < expected.f32.size(); ++i) {
       const double err = std::fabs(static_cast<double>(it->data[i]) - expected.f32[i]);
       max_err = std::isnan(err) ? INFINITY : std::max(max_err, err);
+      err_squares += err * err;
+      ref_squares += static_cast<double>(expected.f32[i]) * expected.f32[i];
     }
-    result.outputs.push_back({expected.name, max_err});
+    const double relative_rms =
+        ref_squares > 0 ? std::sqrt(err_squares / ref_squares) : std::sqrt(err_squares);
+    result.outputs.push_back(
+        {expected.name, max_err, std::isnan(err_squares) ? INFINITY : relative_rms});
   }
   if (result.outputs.empty()) throw Error(case_dir.string() + ": no output_*.pb reference");
   return result;

@@ -12,6 +12,9 @@ namespace minirt {
 struct RefOutputError {
   std::string name;
   double max_abs_error = 0;
+  // ||got - ref|| / ||ref|| over the whole output: the error in proportion to
+  // the output's size, which max_abs_error alone does not tell.
+  double relative_rms_error = 0;
 };
 
 struct RefCaseResult {

@@ -3,6 +3,7 @@
 # model, shape and thread count.
 #
 #   bench/e2e/compare.sh MODEL_DIR [--batch B] [--seq S] [--threads T] [--rounds R] [--iters N]
+#                        [--precision fp32|bf16]
 #
 # MODEL_DIR is a materialized shared model (config.json, model.safetensors,
 # model.onnx + model.onnx.data; see ../shared/models/README.md). The HF
@@ -11,14 +12,15 @@
 # Runtime (ort_bench.js: intra-op threads T, inter-op 1, all graph
 # optimizations, sequential), each for N timed runs after 3 warmups. Prints
 # every round's p50s, the median over rounds of each, and ORT / minirt
-# (above 1: minirt is faster).
+# (above 1: minirt is faster). --precision is minirt's (ORT always runs the
+# fp32 model): the label says which was compared.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-build}
-batch=1 seq=128 threads=1 rounds=5 iters=50
+batch=1 seq=128 threads=1 rounds=5 iters=50 precision=fp32
 
-[ $# -ge 1 ] || { sed -n '5p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '5,6p' "$0" >&2; exit 2; }
 model_dir=${1%/}
 shift
 while [ $# -gt 0 ]; do
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2 ;;
     --rounds) rounds=$2 ;;
     --iters) iters=$2 ;;
+    --precision) precision=$2 ;;
     *) echo "compare.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -52,11 +55,11 @@ vocab=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["vocab_
 # still timing, stealing a core from it.
 p50_of() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])["p50_us"])' "$1"; }
 
-echo "$name batch $batch seq $seq threads $threads: $rounds rounds of $iters timed runs each"
+echo "$name batch $batch seq $seq threads $threads, minirt $precision: $rounds rounds of $iters timed runs each"
 minirt_p50s=() ort_p50s=()
 for round in $(seq 1 "$rounds"); do
   minirt_out=$("$build/bin/minirt" run "$fb" --bench --json --batch "$batch" --seq "$seq" \
-    --threads "$threads" --warmup 3 --iters "$iters")
+    --threads "$threads" --warmup 3 --iters "$iters" --precision "$precision")
   ort_out=$(node "$here/ort_bench.js" "$model_dir/model.onnx" --batch "$batch" --seq "$seq" \
     --threads "$threads" --warmup 3 --iters "$iters" --vocab "$vocab")
   minirt_p50=$(p50_of "$minirt_out")
@@ -66,11 +69,11 @@ for round in $(seq 1 "$rounds"); do
   minirt_p50s+=("$minirt_p50") ort_p50s+=("$ort_p50")
 done
 
-python3 - "$name" "$batch" "$seq" "$threads" "${minirt_p50s[*]}" "${ort_p50s[*]}" <<'PY'
+python3 - "$name" "$batch" "$seq" "$threads" "$precision" "${minirt_p50s[*]}" "${ort_p50s[*]}" <<'PY'
 import statistics, sys
-name, batch, seq, threads = sys.argv[1:5]
-minirt = statistics.median(float(x) for x in sys.argv[5].split()) / 1000
-ort = statistics.median(float(x) for x in sys.argv[6].split()) / 1000
-print(f"{name} b{batch} s{seq} t{threads}: minirt {minirt:.3f} ms, onnxruntime 1.30 {ort:.3f} ms, "
+name, batch, seq, threads, precision = sys.argv[1:6]
+minirt = statistics.median(float(x) for x in sys.argv[6].split()) / 1000
+ort = statistics.median(float(x) for x in sys.argv[7].split()) / 1000
+print(f"{name} b{batch} s{seq} t{threads}: minirt {precision} {minirt:.3f} ms, onnxruntime 1.30 fp32 {ort:.3f} ms, "
       f"ORT/minirt {ort / minirt:.2f}x")
 PY

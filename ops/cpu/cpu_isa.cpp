@@ -19,6 +19,8 @@ const char* cpu_isa_name(CpuIsa isa) {
       return "avx512";
     case CpuIsa::kAvx512Vnni:
       return "avx512_vnni";
+    case CpuIsa::kAvx512Bf16:
+      return "avx512_bf16";
     case CpuIsa::kAmx:
       return "amx";
   }
@@ -26,8 +28,8 @@ const char* cpu_isa_name(CpuIsa isa) {
 }
 
 bool cpu_isa_from_name(const char* name, CpuIsa* isa) {
-  for (CpuIsa candidate :
-       {CpuIsa::kScalar, CpuIsa::kAvx2, CpuIsa::kAvx512, CpuIsa::kAvx512Vnni, CpuIsa::kAmx}) {
+  for (CpuIsa candidate : {CpuIsa::kScalar, CpuIsa::kAvx2, CpuIsa::kAvx512, CpuIsa::kAvx512Vnni,
+                           CpuIsa::kAvx512Bf16, CpuIsa::kAmx}) {
     if (std::strcmp(name, cpu_isa_name(candidate)) == 0) {
       *isa = candidate;
       return true;
@@ -44,7 +46,9 @@ CpuIsa cpu_isa_detected() {
       !cpu.has(Cpu::tAVX512VL))
     return CpuIsa::kAvx2;
   if (!cpu.has(Cpu::tAVX512_VNNI)) return CpuIsa::kAvx512;
-  if (!cpu.has(Cpu::tAMX_TILE) || !cpu.has(Cpu::tAMX_INT8)) return CpuIsa::kAvx512Vnni;
+  if (!cpu.has(Cpu::tAVX512_BF16)) return CpuIsa::kAvx512Vnni;
+  if (!cpu.has(Cpu::tAMX_TILE) || !cpu.has(Cpu::tAMX_INT8) || !cpu.has(Cpu::tAMX_BF16))
+    return CpuIsa::kAvx512Bf16;
   return CpuIsa::kAmx;
 }
 
@@ -54,8 +58,9 @@ CpuIsa cpu_isa_in_use() {
   if (!cap_name || !*cap_name) return detected;
   CpuIsa cap;
   if (!cpu_isa_from_name(cap_name, &cap))
-    throw std::invalid_argument(std::string("MINIRT_MAX_ISA='") + cap_name +
-                                "' is not one of scalar, avx2, avx512, avx512_vnni, amx");
+    throw std::invalid_argument(
+        std::string("MINIRT_MAX_ISA='") + cap_name +
+        "' is not one of scalar, avx2, avx512, avx512_vnni, avx512_bf16, amx");
   return cap < detected ? cap : detected;
 }
 

@@ -11,7 +11,8 @@ enum class CpuIsa {
   kAvx2,        // AVX2 + FMA
   kAvx512,      // AVX-512 F, BW, DQ, VL
   kAvx512Vnni,  // + AVX512-VNNI
-  kAmx,         // + AMX tiles and int8
+  kAvx512Bf16,  // + AVX512-BF16 (Zen 4 and later, Cooper Lake, Sapphire Rapids)
+  kAmx,         // + AMX tiles, int8 and bf16
 };
 
 const char* cpu_isa_name(CpuIsa isa);
@@ -23,7 +24,7 @@ CpuIsa cpu_isa_detected();
 // value of MINIRT_MAX_ISA throws Error listing the accepted names.
 CpuIsa cpu_isa_in_use();
 
-// Parses "scalar", "avx2", "avx512", "avx512_vnni", "amx".
+// Parses "scalar", "avx2", "avx512", "avx512_vnni", "avx512_bf16", "amx".
 bool cpu_isa_from_name(const char* name, CpuIsa* isa);
 
 }  // namespace minirt

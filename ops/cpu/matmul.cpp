@@ -6,10 +6,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "ops/cpu/bf16_rows.h"
+#include "ops/ref/bf16.h"
+
 namespace minirt::cpu {
 namespace {
 
-// Bytes of one panel's k block: sized to stay in a 32 KiB L1 with the
+// Bytes of one panel's step block: sized to stay in a 32 KiB L1 with the
 // streaming src rows beside it.
 constexpr int64_t kPanelBlockBytes = 24 * 1024;
 constexpr size_t kAlignment = 64;
@@ -18,11 +21,12 @@ constexpr size_t kHugePage = size_t{2} << 20;
 // Zeroed. Large buffers are 2 MiB aligned and asked for transparent huge
 // pages: far fewer page faults at load, and fewer TLB misses while the
 // panels stream.
-float* alloc_floats(int64_t count) {
-  const size_t bytes = static_cast<size_t>(count) * sizeof(float);
+template <typename T>
+T* alloc_zeroed(int64_t count) {
+  const size_t bytes = static_cast<size_t>(count) * sizeof(T);
   const size_t alignment = bytes >= kHugePage ? kHugePage : kAlignment;
   const size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-  auto* p = static_cast<float*>(std::aligned_alloc(alignment, rounded));
+  auto* p = static_cast<T*>(std::aligned_alloc(alignment, rounded));
   if (!p) throw std::runtime_error("cannot allocate " + std::to_string(rounded) + " bytes");
   if (alignment == kHugePage) ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure is fine
   std::memset(p, 0, rounded);
@@ -32,34 +36,79 @@ float* alloc_floats(int64_t count) {
 }  // namespace
 
 MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
-    : n_(w.n), k_(w.k), tile_(jit::matmul_tile(isa)), panels_((w.n + tile_.cols - 1) / tile_.cols) {
-  // Even k blocks of at most kPanelBlockBytes each.
+    : n_(w.n),
+      k_(w.k),
+      bf16_(w.bf16),
+      tile_(jit::matmul_tile(isa)),
+      panels_((w.n + tile_.cols - 1) / tile_.cols),
+      steps_(w.bf16 ? bf16_row_elements(w.k) / 2 : w.k) {
+  if (bf16_ && isa < CpuIsa::kAvx512Bf16)
+    throw std::runtime_error(std::string("bf16 MatMul needs avx512_bf16, not ") +
+                             cpu_isa_name(isa));
+  // Even step blocks of at most kPanelBlockBytes each.
   const int64_t max_block = std::max<int64_t>(1, kPanelBlockBytes / (tile_.cols * 4));
-  const int64_t blocks = (k_ + max_block - 1) / max_block;
-  k_block_ = (k_ + blocks - 1) / blocks;
+  const int64_t blocks = (steps_ + max_block - 1) / max_block;
+  step_block_ = (steps_ + blocks - 1) / blocks;
 
-  const int64_t nr = tile_.cols;
-  packed_.reset(alloc_floats(panels_ * k_ * nr));
-  float* packed = packed_.get();
-  // Writes in order; reads NR weight rows side by side.
-  for (int64_t panel = 0; panel < panels_; ++panel) {
-    const int64_t cols = std::min(nr, n_ - panel * nr);
-    float* dst = packed + panel * k_ * nr;
-    const float* src = w.weight + panel * nr * k_;
-    for (int64_t kk = 0; kk < k_; ++kk)
-      for (int64_t j = 0; j < cols; ++j) dst[kk * nr + j] = src[j * k_ + kk];
+  packed_.reset(alloc_zeroed<uint32_t>(panels_ * steps_ * tile_.cols));
+  if (bf16_) {
+    pack_bf16(w.weight, packed_.get());
+  } else {
+    pack_f32(w.weight, packed_.get());
   }
-  bias_.reset(alloc_floats(panels_ * nr));
+  bias_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
   if (w.bias) std::memcpy(bias_.get(), w.bias, static_cast<size_t>(n_) * sizeof(float));
 
   std::string error;
-  kernels_ = jit::make_matmul_kernels(isa, {k_, n_, w.activation, w.residual}, &error);
+  kernels_ = jit::make_matmul_kernels(isa, {k_, n_, w.activation, w.residual, bf16_}, &error);
   if (!kernels_) throw std::runtime_error(error);
 }
 
-void MatMul::run(const float* src, const float* residual, float* dst, int64_t m,
-                 Parallel& parallel) const {
+// Writes in order; reads NR weight rows side by side.
+void MatMul::pack_f32(const float* weight, uint32_t* packed) const {
+  const int64_t nr = tile_.cols;
+  for (int64_t panel = 0; panel < panels_; ++panel) {
+    const int64_t cols = std::min(nr, n_ - panel * nr);
+    uint32_t* dst = packed + panel * k_ * nr;
+    const float* src = weight + panel * nr * k_;
+    for (int64_t kk = 0; kk < k_; ++kk)
+      for (int64_t j = 0; j < cols; ++j) std::memcpy(&dst[kk * nr + j], &src[j * k_ + kk], 4);
+  }
+}
+
+void MatMul::pack_bf16(const float* weight, uint32_t* packed) const {
+  const int64_t nr = tile_.cols;
+  for (int64_t panel = 0; panel < panels_; ++panel) {
+    const int64_t cols = std::min(nr, n_ - panel * nr);
+    uint32_t* dst = packed + panel * steps_ * nr;
+    const float* src = weight + panel * nr * k_;
+    for (int64_t step = 0; step < steps_; ++step) {
+      const int64_t kk = 2 * step;
+      for (int64_t j = 0; j < cols; ++j) {
+        const float* row = src + j * k_;
+        const uint32_t low = ref::float_to_bf16(row[kk]);
+        const uint32_t high = kk + 1 < k_ ? ref::float_to_bf16(row[kk + 1]) : 0u;
+        dst[step * nr + j] = low | high << 16;
+      }
+    }
+  }
+}
+
+size_t MatMul::scratch_bytes(int64_t m) const {
+  if (!bf16_) return 0;
+  return static_cast<size_t>(m * bf16_row_elements(k_)) * sizeof(uint16_t);
+}
+
+void MatMul::run(const float* src, const float* residual, float* dst, int64_t m, Parallel& parallel,
+                 void* scratch) const {
   if (m <= 0) return;
+  // The kernel reads 4 bytes of src per step: one float, or one bf16 pair.
+  const void* kernel_src = src;
+  if (bf16_) {
+    round_rows_to_bf16(src, m, k_, static_cast<uint16_t*>(scratch), parallel);
+    kernel_src = scratch;
+  }
+  const int64_t src_row_words = bf16_ ? steps_ : k_;
   const int64_t mr = tile_.rows, nr = tile_.cols;
   const int64_t row_blocks = (m + mr - 1) / mr;
   // Split rows too only when the panels alone give a thread fewer than two.
@@ -75,15 +124,15 @@ void MatMul::run(const float* src, const float* residual, float* dst, int64_t m,
       const int64_t first_block = row_blocks * part / row_parts;
       const int64_t last_block = row_blocks * (part + 1) / row_parts;
       args.bias = bias_.get() + panel * nr;
-      for (int64_t k0 = 0; k0 < k_; k0 += k_block_) {
-        args.k = std::min(k_block_, k_ - k0);
-        args.flags =
-            (k0 > 0 ? jit::kMatMulAccumulate : 0) | (k0 + args.k == k_ ? jit::kMatMulFinish : 0);
-        args.packed = packed_.get() + (panel * k_ + k0) * nr;
+      for (int64_t s0 = 0; s0 < steps_; s0 += step_block_) {
+        args.k = std::min(step_block_, steps_ - s0);
+        args.flags = (s0 > 0 ? jit::kMatMulAccumulate : 0) |
+                     (s0 + args.k == steps_ ? jit::kMatMulFinish : 0);
+        args.packed = packed_.get() + (panel * steps_ + s0) * nr;
         for (int64_t block = first_block; block < last_block; ++block) {
           const int64_t row = block * mr;
           const int rows = static_cast<int>(std::min(mr, m - row));
-          args.src = src + row * k_ + k0;
+          args.src = static_cast<const uint32_t*>(kernel_src) + row * src_row_words + s0;
           args.dst = dst + row * n_ + panel * nr;
           args.residual = residual ? residual + row * n_ + panel * nr : nullptr;
           kernels_->kernel(rows, tail)(&args);

@@ -54,4 +54,12 @@ double Args::real(const std::string& flag, double fallback) const {
   return v;
 }
 
+Precision precision_flag(const Args& args) {
+  const std::string name = args.str("--precision", "fp32");
+  Precision precision;
+  if (!precision_from_name(name, &precision))
+    throw Error("--precision must be fp32 or bf16, got '" + name + "'");
+  return precision;
+}
+
 }  // namespace minirt::cli

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "minirt/minirt.h"
+
 namespace minirt::cli {
 
 class Args {
@@ -28,5 +30,8 @@ class Args {
   std::map<std::string, std::string> values_;
   std::set<std::string> switches_;
 };
+
+// --precision fp32|bf16 (default fp32); anything else is an error naming both.
+Precision precision_flag(const Args& args);
 
 }  // namespace minirt::cli

@@ -9,10 +9,11 @@
 namespace minirt::cli {
 
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(argv, {"--refs", "--tol", "--threads"}, {});
+  const Args args(argv, {"--refs", "--tol", "--threads", "--precision"}, {});
   const double tolerance = args.real("--tol", 1e-4);
   Session session(Model::load(model_path),
-                  {static_cast<int>(args.integer("--threads", 1, 1, 1024))});
+                  {.threads = static_cast<int>(args.integer("--threads", 1, 1, 1024)),
+                   .precision = precision_flag(args)});
   bool pass = true;
   for (const RefCaseResult& result : run_ref_cases(session, args.str("--refs", ""))) {
     std::printf("%-8s [%lld,%lld]", result.case_name.c_str(), static_cast<long long>(result.batch),
@@ -20,8 +21,8 @@ int command_refs(const std::string& model_path, const std::vector<std::string>& 
     for (const RefOutputError& out : result.outputs) {
       const bool ok = out.max_abs_error <= tolerance;
       pass &= ok;
-      std::printf("  %s max_abs_err %.3g%s", out.name.c_str(), out.max_abs_error,
-                  ok ? "" : " FAIL");
+      std::printf("  %s max_abs_err %.3g rel_rms %.2g%s", out.name.c_str(), out.max_abs_error,
+                  out.relative_rms_error, ok ? "" : " FAIL");
     }
     std::printf("\n");
   }

@@ -17,7 +17,8 @@ struct FreeDeleter {
 };
 
 // The kernel family the ops pick for the ISA in use (ref where no JIT path exists).
-const char* kernels_name(CpuIsa isa) {
+const char* kernels_name(CpuIsa isa, bool bf16_matmul) {
+  if (bf16_matmul) return "jit-avx512-bf16";
   if (isa >= CpuIsa::kAvx512) return "jit-avx512";
   if (isa >= CpuIsa::kAvx2) return "jit-avx2";
   return "reference";
@@ -65,10 +66,25 @@ std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
   throw Error("op '" + setup.op.name + "' has no CPU implementation");
 }
 
+// bf16 only where the kernels exist: a clear error, not a silent fp32 run.
+bool bf16_matmul(Precision precision) {
+  if (precision != Precision::kBFloat16) return false;
+  const CpuIsa isa = cpu_isa_in_use();
+  if (isa < CpuIsa::kAvx512Bf16)
+    throw Error(std::string("precision bf16 needs a CPU with AVX512-BF16 (Zen 4 and later, "
+                            "Sapphire Rapids and later); the kernels in use here are ") +
+                cpu_isa_name(isa) +
+                (cpu_isa_detected() != isa ? " (capped by MINIRT_MAX_ISA)" : ""));
+  return true;
+}
+
 class CpuBackend final : public Backend {
  public:
-  CpuBackend(const Model::Impl& model, int threads, bool profile)
-      : model_(model), pool_(threads), tensors_(model.values.size(), nullptr) {
+  CpuBackend(const Model::Impl& model, const SessionOptions& options)
+      : model_(model),
+        bf16_matmul_(bf16_matmul(options.precision)),
+        pool_(options.threads),
+        tensors_(model.values.size(), nullptr) {
     const size_t bytes = std::max(model.arena.total_bytes, kArenaAlignment);
     arena_.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, bytes)));
     if (!arena_) throw Error("cannot allocate a " + std::to_string(bytes) + "-byte arena");
@@ -77,15 +93,17 @@ class CpuBackend final : public Backend {
       if (value.kind == ValueKind::kWeight) tensors_[v] = const_cast<uint8_t*>(value.weight);
       if (model.arena_offset[v] >= 0) tensors_[v] = arena_.get() + model.arena_offset[v];
     }
-    for (const OpInfo& op : model.ops) ops_.push_back(prepare_op(CpuOpSetup{model, op, tensors_}));
-    if (profile) {
+    for (const OpInfo& op : model.ops)
+      ops_.push_back(prepare_op(CpuOpSetup{model, op, tensors_, bf16_matmul_, scratch_}));
+    scratch_.allocate();
+    if (options.profile) {
       for (const OpInfo& op : model.ops)
         profile_.push_back({op.name.c_str(), op_kind_name(op.kind)});
     }
   }
 
-  const char* name() const override { return kernels_name(cpu_isa_in_use()); }
-  size_t arena_bytes() const override { return model_.arena.total_bytes; }
+  const char* name() const override { return kernels_name(cpu_isa_in_use(), bf16_matmul_); }
+  size_t arena_bytes() const override { return model_.arena.total_bytes + scratch_.bytes(); }
 
   void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) override {
     for (size_t i = 0; i < model_.inputs.size(); ++i)
@@ -118,17 +136,26 @@ class CpuBackend final : public Backend {
 
  private:
   const Model::Impl& model_;
+  bool bf16_matmul_;
   ThreadPool pool_;
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input
+  ScratchBuffer scratch_;       // before ops_, which hold references to it
   std::vector<std::unique_ptr<CpuOp>> ops_;
   std::vector<OpProfile> profile_;  // one per op when profiling, else empty
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads, bool profile) {
-  return std::make_unique<CpuBackend>(model, threads, profile);
+void ScratchBuffer::allocate() {
+  if (bytes_ == 0) return;
+  const size_t rounded = (bytes_ + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+  data_.reset(std::aligned_alloc(kArenaAlignment, rounded));
+  if (!data_) throw Error("cannot allocate " + std::to_string(rounded) + " bytes of op scratch");
+}
+
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const SessionOptions& options) {
+  return std::make_unique<CpuBackend>(model, options);
 }
 
 }  // namespace minirt

@@ -3,7 +3,9 @@
 // code. run() is arithmetic only: no allocation, no validation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -27,11 +29,31 @@ class TensorRef {
   void* const* slot_ = nullptr;  // nullptr: optional input absent
 };
 
+// Per-run temporaries of a session's ops, one buffer for all (ops run one
+// at a time): each op's prepare asks for what it needs (reserve), the
+// backend allocates once after prepare, and run() uses data().
+class ScratchBuffer {
+ public:
+  void reserve(size_t bytes) { bytes_ = std::max(bytes_, bytes); }
+  void allocate();  // throws Error when the allocation fails
+  void* data() const { return data_.get(); }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+  };
+  size_t bytes_ = 0;
+  std::unique_ptr<void, FreeDeleter> data_;
+};
+
 // What an op's prepare step may read.
 struct CpuOpSetup {
   const Model::Impl& model;
   const OpInfo& op;
   const std::vector<void*>& tensors;  // per value; sized once, never reallocated
+  bool bf16_matmul;                   // SessionOptions::precision is kBFloat16
+  ScratchBuffer& scratch;
 
   size_t op_index() const { return static_cast<size_t>(&op - model.ops.data()); }
   TensorRef input(size_t i) const { return ref(op.inputs[i]); }

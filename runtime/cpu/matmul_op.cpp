@@ -20,11 +20,14 @@ class MatMulOp final : public CpuOp {
         k_(s.input_value(1).shape[1].factor),
         activation_(s.op.activation),
         jit_(shared_matmul(
-            s, {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr})) {}
+            s, {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr},
+            src_value_.numel(s.model.max_batch, s.model.max_seq) / k_)),
+        scratch_(s.scratch) {}
 
   void run(int64_t batch, int64_t seq, Parallel& parallel) override {
     const int64_t m = src_value_.numel(batch, seq) / k_;
-    if (jit_) return jit_->run(src_.f32(), residual_.f32(), dst_.f32(), m, parallel);
+    if (jit_)
+      return jit_->run(src_.f32(), residual_.f32(), dst_.f32(), m, parallel, scratch_.data());
     ref::MatMulArgs args;
     args.src = src_.f32();
     args.weight = weight_.f32();
@@ -44,6 +47,7 @@ class MatMulOp final : public CpuOp {
   int64_t n_, k_;
   Activation activation_;
   std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
+  const ScratchBuffer& scratch_;
 };
 
 }  // namespace

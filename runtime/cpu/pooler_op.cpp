@@ -18,8 +18,10 @@ class PoolerOp final : public CpuOp {
         bias_(s.input(2)),
         dst_(s.output(0)),
         hidden_size_(s.input_value(1).shape[0].factor),
-        jit_(shared_matmul(s, {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_,
-                               Activation::kTanh, false})) {
+        jit_(shared_matmul(
+            s, {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_, Activation::kTanh, false},
+            s.model.max_batch)),
+        scratch_(s.scratch) {
     if (jit_) first_tokens_.resize(static_cast<size_t>(s.model.max_batch * hidden_size_));
   }
 
@@ -29,7 +31,7 @@ class PoolerOp final : public CpuOp {
         const float* first_token = hidden_.f32() + b * seq * hidden_size_;  // [CLS]
         std::copy_n(first_token, hidden_size_, first_tokens_.data() + b * hidden_size_);
       }
-      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), batch, parallel);
+      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), batch, parallel, scratch_.data());
     }
     ref::PoolerArgs args;
     args.hidden = hidden_.f32();
@@ -46,7 +48,8 @@ class PoolerOp final : public CpuOp {
   TensorRef hidden_, weight_, bias_, dst_;
   int64_t hidden_size_;
   std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
-  std::vector<float> first_tokens_;         // [max_batch, hidden_size]
+  const ScratchBuffer& scratch_;
+  std::vector<float> first_tokens_;  // [max_batch, hidden_size]
 };
 
 }  // namespace

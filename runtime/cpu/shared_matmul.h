@@ -10,12 +10,26 @@
 
 namespace minirt {
 
-// nullptr where the ISA has no JIT path: the op then runs the reference kernel.
+// nullptr where the ISA has no JIT path: the op then runs the reference
+// kernel. The precision comes from the setup (weights.bf16 is overwritten),
+// and the session's scratch is reserved for `max_rows` rows. weights.weight
+// points into the model's mapped file.
 inline std::shared_ptr<const cpu::MatMul> shared_matmul(const CpuOpSetup& setup,
-                                                        const cpu::MatMulWeights& weights) {
-  return setup.model.prepared.get_or_make<cpu::MatMul>(
-      setup.op_index(), static_cast<int>(cpu_isa_in_use()),
-      [&] { return std::shared_ptr<const cpu::MatMul>(cpu::make_matmul(weights)); });
+                                                        cpu::MatMulWeights weights,
+                                                        int64_t max_rows) {
+  weights.bf16 = setup.bf16_matmul;
+  const int variant = static_cast<int>(cpu_isa_in_use()) * 2 + (weights.bf16 ? 1 : 0);
+  auto matmul = setup.model.prepared.get_or_make<cpu::MatMul>(setup.op_index(), variant, [&] {
+    std::shared_ptr<const cpu::MatMul> made(cpu::make_matmul(weights));
+    // Packed: the file's copy of the weight is not read again (a session of
+    // another precision would page it back in), so it leaves resident memory.
+    if (made)
+      setup.model.file->release(weights.weight,
+                                static_cast<size_t>(weights.n * weights.k) * sizeof(float));
+    return made;
+  });
+  if (matmul) setup.scratch.reserve(matmul->scratch_bytes(max_rows));
+  return matmul;
 }
 
 }  // namespace minirt

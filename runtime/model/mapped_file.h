@@ -21,6 +21,12 @@ class MappedFile {
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
   const std::string& path() const { return path_; }
 
+  // Drops the resident pages wholly inside [p, p + bytes), a range of this
+  // map that the caller has copied out (packed weights): resident memory
+  // falls by their size, and a later read pages them in again from the
+  // file, so nothing is lost. Mapping is read-only, so this is always safe.
+  void release(const void* p, size_t bytes) const;
+
  private:
   std::string path_;
   const uint8_t* data_ = nullptr;

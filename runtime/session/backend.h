@@ -28,6 +28,7 @@ class Backend {
   virtual void clear_op_profile() = 0;
 };
 
-std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, int threads, bool profile);
+// Throws Error when the options ask for what this CPU cannot run.
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const SessionOptions& options);
 
 }  // namespace minirt

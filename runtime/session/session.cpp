@@ -19,7 +19,7 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
   if (options.threads < 1 || options.threads > 1024)
     throw Error("threads must be in 1..1024, got " + std::to_string(options.threads));
   const Model::Impl& m = model->impl();
-  impl_->backend = make_cpu_backend(m, options.threads, options.profile);
+  impl_->backend = make_cpu_backend(m, options);
   impl_->graph_inputs.assign(m.inputs.size(), nullptr);
   impl_->outputs.resize(m.outputs.size());
   for (size_t i = 0; i < m.outputs.size(); ++i)
@@ -28,6 +28,20 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
 }
 
 Session::~Session() = default;
+
+const char* precision_name(Precision precision) {
+  return precision == Precision::kBFloat16 ? "bf16" : "fp32";
+}
+
+bool precision_from_name(const std::string& name, Precision* precision) {
+  for (Precision candidate : {Precision::kFloat32, Precision::kBFloat16}) {
+    if (name == precision_name(candidate)) {
+      *precision = candidate;
+      return true;
+    }
+  }
+  return false;
+}
 
 std::span<const OutputView> Session::run(const Inputs& inputs) {
   const Model::Impl& m = impl_->model->impl();

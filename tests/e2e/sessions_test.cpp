@@ -2,10 +2,13 @@
 // at the same time, and each gives what a lone session gives.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
 #include "minirt/minirt.h"
+#include "ops/cpu/cpu_isa.h"
 #include "tests/e2e/model_files.h"
 
 namespace minirt {
@@ -38,6 +41,53 @@ TEST_CASE("sessions: concurrent sessions on one model match a lone session") {
   }
   for (std::thread& thread : threads) thread.join();
   for (const std::vector<float>& g : got) CHECK(g == expected);
+}
+
+TEST_CASE("sessions: fp32 and bf16 sessions on one model keep their own packed weights") {
+  if (cpu_isa_in_use() < CpuIsa::kAvx512Bf16) {
+    MESSAGE("skipped: this machine runs up to " << std::string(cpu_isa_name(cpu_isa_in_use()))
+                                                << ", not avx512_bf16");
+    return;
+  }
+  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/sessions_bert_tiny_bf16.fb";
+  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 2 --max-seq 32");
+  const auto model = Model::load(fb_path);
+  std::vector<int64_t> ids(2 * 24);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>((i * 41 + 3) % 1000);
+
+  Session fp32(model);
+  const std::vector<float> fp32_before = first_output(fp32, ids, 24);
+  Session bf16(model, {.precision = Precision::kBFloat16});
+  CHECK(std::string(bf16.isa()) == "jit-avx512-bf16");
+  const std::vector<float> bf16_out = first_output(bf16, ids, 24);
+  CHECK(first_output(fp32, ids, 24) == fp32_before);  // still the fp32 panels
+  Session later_fp32(model);                          // made after bf16: fp32 all the same
+  CHECK(first_output(later_fp32, ids, 24) == fp32_before);
+  REQUIRE(bf16_out.size() == fp32_before.size());
+  double max_diff = 0;
+  for (size_t i = 0; i < bf16_out.size(); ++i)
+    max_diff = std::max<double>(max_diff, std::fabs(bf16_out[i] - fp32_before[i]));
+  MESSAGE("bf16 vs fp32 max abs difference " << max_diff);
+  CHECK(max_diff > 0);     // bf16 really ran
+  CHECK(max_diff < 0.05);  // and is close
+}
+
+TEST_CASE("sessions: bf16 without AVX512-BF16 is refused with the reason") {
+  ::setenv("MINIRT_MAX_ISA", "avx512", 1);
+  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/sessions_bert_tiny_cap.fb";
+  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 1 --max-seq 8");
+  const auto model = Model::load(fb_path);
+  std::string message;
+  try {
+    Session session(model, {.precision = Precision::kBFloat16});
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  ::unsetenv("MINIRT_MAX_ISA");
+  INFO(message);
+  CHECK(message.find("precision bf16 needs a CPU with AVX512-BF16") != std::string::npos);
+  if (cpu_isa_detected() > CpuIsa::kAvx512)
+    CHECK(message.find("(capped by MINIRT_MAX_ISA)") != std::string::npos);
 }
 
 }  // namespace

@@ -1,13 +1,18 @@
 // The JIT MatMul against the reference kernel, for every ISA this machine
-// has (MINIRT_MAX_ISA does not apply here: each ISA is built explicitly).
+// has (MINIRT_MAX_ISA does not apply here: each ISA is built explicitly), in
+// fp32 and, on AVX512-BF16, in bf16 (against the reference on the same
+// bf16-rounded src and weight: the kernel must add exactly those products).
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "ops/cpu/bf16_rows.h"
 #include "ops/cpu/matmul.h"
+#include "ops/ref/bf16.h"
 #include "ops/ref/kernels.h"
 #include "tests/unit/test_util.h"
 
@@ -20,25 +25,37 @@ struct Case {
   bool bias, residual;
 };
 
-std::vector<CpuIsa> isas_to_test() {
-  std::vector<CpuIsa> isas;
-  for (CpuIsa isa : {CpuIsa::kAvx2, CpuIsa::kAvx512}) {
-    if (isa <= cpu_isa_detected()) {
-      isas.push_back(isa);
+struct Variant {
+  CpuIsa isa;
+  bool bf16;
+  std::string name() const { return std::string(cpu_isa_name(isa)) + (bf16 ? " bf16" : " fp32"); }
+};
+
+std::vector<Variant> variants_to_test() {
+  std::vector<Variant> variants;
+  for (Variant v : {Variant{CpuIsa::kAvx2, false}, Variant{CpuIsa::kAvx512, false},
+                    Variant{CpuIsa::kAvx512Bf16, true}}) {
+    if (v.isa <= cpu_isa_detected()) {
+      variants.push_back(v);
     } else {
-      MESSAGE("skipping " << std::string(cpu_isa_name(isa)) << ": this CPU has only "
+      MESSAGE("skipping " << v.name() << ": this CPU has only "
                           << std::string(cpu_isa_name(cpu_isa_detected())));
     }
   }
-  return isas;
+  return variants;
+}
+
+std::vector<float> rounded_to_bf16(std::vector<float> values) {
+  for (float& v : values) v = ref::round_to_bf16(v);
+  return values;
 }
 
 // Bias spreads the pre-activation values over [-8, 8] so the activations'
 // clamped ranges and both signs are exercised.
-void check_case(CpuIsa isa, const Case& c) {
+void check_case(const Variant& variant, const Case& c) {
   const uint32_t seed = fresh_seed();
   CAPTURE(seed);
-  CAPTURE(cpu_isa_name(isa));
+  CAPTURE(variant.name());
   CAPTURE(c.m);
   CAPTURE(c.k);
   CAPTURE(c.n);
@@ -50,9 +67,13 @@ void check_case(CpuIsa isa, const Case& c) {
   const std::vector<float> bias = random_floats(rng, c.n, -8.0f, 8.0f);
   const std::vector<float> residual = random_floats(rng, c.m * c.n);
 
+  // What the bf16 kernel multiplies: the same values rounded.
+  const std::vector<float> src_used = variant.bf16 ? rounded_to_bf16(src) : src;
+  const std::vector<float> weight_used = variant.bf16 ? rounded_to_bf16(weight) : weight;
+
   ref::MatMulArgs args;
-  args.src = src.data();
-  args.weight = weight.data();
+  args.src = src_used.data();
+  args.weight = weight_used.data();
   args.bias = c.bias ? bias.data() : nullptr;
   args.residual = c.residual ? residual.data() : nullptr;
   std::vector<float> want(c.m * c.n);
@@ -64,10 +85,14 @@ void check_case(CpuIsa isa, const Case& c) {
   SerialParallel serial;
   ref::matmul(args, serial);
 
-  const cpu::MatMul matmul(isa, {weight.data(), args.bias, c.n, c.k, c.activation, c.residual});
+  const cpu::MatMul matmul(
+      variant.isa, {weight.data(), args.bias, c.n, c.k, c.activation, c.residual, variant.bf16});
   std::vector<float> got(c.m * c.n, NAN);
+  std::vector<uint8_t> scratch(matmul.scratch_bytes(c.m));
+  CHECK(scratch.size() ==
+        (variant.bf16 ? c.m * cpu::bf16_row_elements(c.k) * sizeof(uint16_t) : 0));
   auto run = [&](Parallel& parallel) {
-    matmul.run(src.data(), args.residual, got.data(), c.m, parallel);
+    matmul.run(src.data(), args.residual, got.data(), c.m, parallel, scratch.data());
   };
   run(serial);
   // Float accumulation over k against the reference's double sums.
@@ -80,7 +105,7 @@ constexpr Activation kActivations[] = {Activation::kNone, Activation::kGeluErf,
                                        Activation::kGeluTanh, Activation::kTanh};
 
 TEST_CASE("cpu matmul: every epilogue on odd shapes, tails in m, n and k") {
-  for (CpuIsa isa : isas_to_test()) {
+  for (const Variant& variant : variants_to_test()) {
     for (Activation act : kActivations) {
       for (bool residual : {false, true}) {
         for (const auto& [m, k, n] : {std::array<int64_t, 3>{1, 1, 1},
@@ -92,17 +117,17 @@ TEST_CASE("cpu matmul: every epilogue on odd shapes, tails in m, n and k") {
                                       {17, 769, 33},
                                       {8, 64, 48},
                                       {6, 16, 16}}) {
-          check_case(isa, {m, k, n, act, true, residual});
+          check_case(variant, {m, k, n, act, true, residual});
         }
       }
-      check_case(isa, {5, 31, 97, act, false, false});
+      check_case(variant, {5, 31, 97, act, false, false});
     }
-    MESSAGE("covered " << std::string(cpu_isa_name(isa)));
+    MESSAGE("covered " << variant.name());
   }
 }
 
 TEST_CASE("cpu matmul: BERT shapes") {
-  for (CpuIsa isa : isas_to_test()) {
+  for (const Variant& variant : variants_to_test()) {
     const Case cases[] = {
         {1, 768, 768, Activation::kTanh, true, false},       // pooler
         {1, 768, 2, Activation::kNone, true, false},         // classifier
@@ -113,9 +138,16 @@ TEST_CASE("cpu matmul: BERT shapes") {
         {128, 768, 3072, Activation::kGeluErf, true, false},
         {31, 3072, 768, Activation::kNone, true, true},
     };
-    for (const Case& c : cases) check_case(isa, c);
-    MESSAGE("covered " << std::string(cpu_isa_name(isa)));
+    for (const Case& c : cases) check_case(variant, c);
+    MESSAGE("covered " << variant.name());
   }
+}
+
+TEST_CASE("cpu matmul: bf16 below avx512_bf16 is refused, not run in fp32") {
+  const std::vector<float> weight(4 * 6, 1.0f);
+  CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512Vnni,
+                                   {weight.data(), nullptr, 4, 6, Activation::kNone, false, true}),
+                       "bf16 MatMul needs avx512_bf16, not avx512_vnni", std::runtime_error);
 }
 
 TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {
@@ -124,8 +156,9 @@ TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {
   std::filesystem::create_directories(dir);
   ::setenv("MINIRT_JIT_DUMP", dir.c_str(), 1);
   const std::vector<float> weight(3 * 5, 1.0f);
-  for (CpuIsa isa : isas_to_test()) {
-    const cpu::MatMul matmul(isa, {weight.data(), nullptr, 3, 5, Activation::kGeluErf, false});
+  for (const Variant& variant : variants_to_test()) {
+    const cpu::MatMul matmul(
+        variant.isa, {weight.data(), nullptr, 3, 5, Activation::kGeluErf, false, variant.bf16});
     const std::filesystem::path file = dir / (matmul.kernel_name() + ".bin");
     CAPTURE(file);
     REQUIRE(std::filesystem::exists(file));
@@ -133,6 +166,36 @@ TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {
   }
   ::unsetenv("MINIRT_JIT_DUMP");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cpu matmul: MINIRT_PERF_MAP=1 names each kernel's code for perf") {
+  const std::string map_path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+  std::filesystem::remove(map_path);
+  ::setenv("MINIRT_PERF_MAP", "1", 1);
+  const std::vector<float> weight(3 * 5, 1.0f);
+  const cpu::MatMul matmul(CpuIsa::kAvx2, {weight.data(), nullptr, 3, 5, Activation::kNone, false});
+  ::unsetenv("MINIRT_PERF_MAP");
+  std::ifstream map(map_path);
+  REQUIRE_MESSAGE(map.good(), map_path << " was not written");
+  std::string line, found;
+  while (std::getline(map, line))
+    if (line.find(" minirt:" + matmul.kernel_name()) != std::string::npos) found = line;
+  CAPTURE(found);
+  size_t start = 0, size = 0;
+  REQUIRE(std::sscanf(found.c_str(), "%zx %zx", &start, &size) == 2);
+  CHECK(size > 0);
+  // The range is this process's executable (JIT) memory.
+  std::ifstream maps("/proc/self/maps");
+  bool executable = false;
+  while (std::getline(maps, line)) {
+    size_t lo = 0, hi = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%zx-%zx %4s", &lo, &hi, perms) == 3 && lo <= start &&
+        start + size <= hi)
+      executable = perms[2] == 'x';
+  }
+  CHECK(executable);
+  std::filesystem::remove(map_path);
 }
 
 }  // namespace

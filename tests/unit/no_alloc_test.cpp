@@ -1,5 +1,6 @@
 // Session::run allocates nothing: a counting global operator new watches
-// several runs of bert-tiny at different batch and seq after a first run.
+// several runs of bert-tiny at different batch and seq after a first run,
+// in fp32 and (where the CPU has AVX512-BF16) bf16.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <new>
 #include <vector>
 
+#include "ops/cpu/cpu_isa.h"
 #include "runtime/include/minirt/minirt.h"
 #include "tests/e2e/model_files.h"
 
@@ -49,9 +51,18 @@ namespace {
 TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 threads") {
   const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/no_alloc_bert-tiny.fb";
   test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path);
-  for (int threads : {1, 2}) {
+  for (const auto& [threads, precision] :
+       {std::pair{1, Precision::kFloat32}, std::pair{2, Precision::kFloat32},
+        std::pair{2, Precision::kBFloat16}}) {
+    if (precision == Precision::kBFloat16 && cpu_isa_in_use() < CpuIsa::kAvx512Bf16) {
+      MESSAGE("bf16 skipped: this machine runs up to "
+              << std::string(cpu_isa_name(cpu_isa_in_use())));
+      continue;
+    }
     CAPTURE(threads);
-    Session session(Model::load(fb_path), {threads});
+    const std::string precision_label = precision_name(precision);
+    CAPTURE(precision_label);
+    Session session(Model::load(fb_path), {.threads = threads, .precision = precision});
     struct Shape {
       int64_t batch, seq;
     };

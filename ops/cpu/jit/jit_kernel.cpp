@@ -1,8 +1,11 @@
 #include "ops/cpu/jit/jit_kernel.h"
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <utility>
 
 namespace minirt::jit {
@@ -28,6 +31,7 @@ bool JitKernel::create(std::string* error) {
     return false;
   }
   dump();
+  register_with_perf();
   return true;
 }
 
@@ -60,6 +64,21 @@ void JitKernel::dump() const {
   const bool written = file && std::fwrite(getCode(), 1, getSize(), file) == getSize();
   if (file) std::fclose(file);
   if (!written) std::fprintf(stderr, "MINIRT_JIT_DUMP: cannot write %s\n", path.c_str());
+}
+
+void JitKernel::register_with_perf() const {
+  const char* enabled = std::getenv("MINIRT_PERF_MAP");
+  if (!enabled || std::string(enabled) != "1") return;
+  // One line per kernel, appended: kernels of several sessions may be made at once.
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+  FILE* file = std::fopen(path.c_str(), "a");
+  const bool written =
+      file && std::fprintf(file, "%zx %zx minirt:%s\n", reinterpret_cast<size_t>(getCode()),
+                           getSize(), name_.c_str()) > 0;
+  if (file) std::fclose(file);
+  if (!written) std::fprintf(stderr, "MINIRT_PERF_MAP: cannot write %s\n", path.c_str());
 }
 
 }  // namespace minirt::jit

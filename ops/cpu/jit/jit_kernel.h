@@ -1,6 +1,7 @@
 // The one base class of every JIT kernel (after oneDNN's jit_generator):
 // SysV parameter registers, preamble/postamble, a create() that reports
-// failure instead of throwing, a kernel name, and MINIRT_JIT_DUMP.
+// failure instead of throwing, a kernel name, MINIRT_JIT_DUMP, and
+// MINIRT_PERF_MAP (so `perf report` names JIT code).
 // Code is generated into writable pages that are then made read+execute:
 // a page is never writable and executable at once. Kernels write generate().
 #pragma once
@@ -20,9 +21,11 @@ class JitKernel : public Xbyak::CodeGenerator {
   JitKernel& operator=(const JitKernel&) = delete;
 
   // Generates the code and makes it executable, then writes it to
-  // $MINIRT_JIT_DUMP/<name>.bin when that variable is set (a failed write is
-  // reported on stderr, not fatal). Returns false and
-  // sets *error when xbyak fails (out of memory, bad operand, ...).
+  // $MINIRT_JIT_DUMP/<name>.bin when that variable is set, and with
+  // MINIRT_PERF_MAP=1 appends "<start> <size> minirt:<name>" to
+  // /tmp/perf-<pid>.map, the file perf reads for JIT symbols (failed writes
+  // are reported on stderr, not fatal). Returns false and sets *error when
+  // xbyak fails (out of memory, bad operand, ...).
   bool create(std::string* error);
 
   const std::string& name() const { return name_; }
@@ -42,6 +45,7 @@ class JitKernel : public Xbyak::CodeGenerator {
 
  private:
   void dump() const;
+  void register_with_perf() const;
 
   std::string name_;
   CpuIsa isa_;

@@ -25,6 +25,7 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
         shape_(shape),
         tile_(matmul_tile(isa)),
         tail_cols_(static_cast<int>(shape.n % tile_.cols)),
+        src_row_bytes_(4 * (shape.bf16 ? (shape.k + 1) / 2 : shape.k)),
         activation_(*this, shape.activation,
                     {Vmm(kTemp0), Vmm(kTemp0 + 1), Vmm(kTemp0 + 2), Vmm(kTemp0 + 3)}) {}
 
@@ -53,10 +54,11 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
 
   static std::string kernel_name(CpuIsa isa, const MatMulKernelShape& shape) {
     const MatMulTile tile = matmul_tile(isa);
-    return std::string("f32_matmul_") + (isa >= CpuIsa::kAvx512 ? "avx512" : "avx2") + "_" +
-           std::to_string(tile.rows) + "x" + std::to_string(tile.cols) + "_k" +
-           std::to_string(shape.k) + "_n" + std::to_string(shape.n) + "_" +
-           activation_name(shape.activation) + (shape.residual ? "_residual" : "");
+    return std::string(shape.bf16 ? "bf16" : "f32") + "_matmul_" +
+           (isa >= CpuIsa::kAvx512 ? "avx512" : "avx2") + "_" + std::to_string(tile.rows) + "x" +
+           std::to_string(tile.cols) + "_k" + std::to_string(shape.k) + "_n" +
+           std::to_string(shape.n) + "_" + activation_name(shape.activation) +
+           (shape.residual ? "_residual" : "");
   }
 
   void generate() override {
@@ -134,14 +136,21 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
     postamble();
   }
 
-  // One k step at offset u: the panel row, then one broadcast per tile row.
+  // One k step at offset u: the panel row, then one broadcast of the row's
+  // src word per tile row (a float, or a bf16 pair).
   void emit_k_step(int rows, int vecs, int u) {
     for (int j = 0; j < vecs; ++j)
       vmovups(Vmm(kPanel0 + j), ptr[reg_packed + (u * tile_.cols + j * kVecFloats) * 4]);
     const Vmm broadcast(kBroadcast);
     for (int r = 0; r < rows; ++r) {
-      vbroadcastss(broadcast, ptr[reg_src + r * shape_.k * 4 + u * 4]);
-      for (int j = 0; j < vecs; ++j) vfmadd231ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+      vbroadcastss(broadcast, ptr[reg_src + r * src_row_bytes_ + u * 4]);
+      for (int j = 0; j < vecs; ++j) {
+        if (shape_.bf16) {
+          vdpbf16ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+        } else {
+          vfmadd231ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+        }
+      }
     }
   }
 
@@ -204,6 +213,7 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
   MatMulKernelShape shape_;
   MatMulTile tile_;
   int tail_cols_;
+  int64_t src_row_bytes_;
   JitActivation<Vmm> activation_;
   Label avx2_mask_;
   std::array<std::array<size_t, 8>, 2> entries_{};
@@ -221,6 +231,10 @@ std::unique_ptr<MatMulKernelSet> make_matmul_kernels(CpuIsa isa, const MatMulKer
     if (!kernel->create(error)) return nullptr;
     return kernel;
   };
+  if (shape.bf16 && isa < CpuIsa::kAvx512Bf16) {
+    *error = std::string("bf16 MatMul kernels need avx512_bf16, not ") + cpu_isa_name(isa);
+    return nullptr;
+  }
   if (isa >= CpuIsa::kAvx512) return create(std::make_unique<MatMulKernel<Xbyak::Zmm>>(isa, shape));
   return create(std::make_unique<MatMulKernel<Xbyak::Ymm>>(isa, shape));
 }

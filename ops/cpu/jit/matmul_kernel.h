@@ -3,7 +3,11 @@
 // set per MatMul: the K and N strides, the epilogue and the ISA are baked
 // in, and every tile height 1..MR is generated for the full panel and for
 // the last, partial panel (stores masked: opmask on AVX-512, vmaskmovps on
-// AVX2). Name: f32_matmul_<isa>_<MR>x<NR>_k<K>_n<N>_<act>[_residual].
+// AVX2). Name: <f32|bf16>_matmul_<isa>_<MR>x<NR>_k<K>_n<N>_<act>[_residual].
+//
+// A k step reads one 4-byte word of src per row and one NR-word panel row:
+// in fp32 one k (vfmadd231ps), in bf16 one k pair (vdpbf16ps, AVX-512 only),
+// with src rows of bf16 pairs (ops/cpu/bf16_rows.h).
 #pragma once
 
 #include <array>
@@ -30,12 +34,12 @@ constexpr int64_t kMatMulFinish = 2;  // last k block: bias, activation, residua
 
 // One call: a tile of `rows` x panel over k consecutive k steps.
 struct MatMulKernelArgs {
-  const float* src = nullptr;       // tile's first row, at the k block
-  const float* packed = nullptr;    // panel, at the k block
-  float* dst = nullptr;             // tile's first element
-  const float* bias = nullptr;      // panel's first column, padded to NR
-  const float* residual = nullptr;  // tile's first element, when baked in
-  int64_t k = 0;
+  const void* src = nullptr;         // tile's first row, at the k block
+  const uint32_t* packed = nullptr;  // panel, at the k block
+  float* dst = nullptr;              // tile's first element
+  const float* bias = nullptr;       // panel's first column, padded to NR
+  const float* residual = nullptr;   // tile's first element, when baked in
+  int64_t k = 0;                     // steps
   int64_t flags = 0;
 };
 using MatMulKernelFn = void (*)(const MatMulKernelArgs*);
@@ -44,6 +48,7 @@ struct MatMulKernelShape {
   int64_t k = 0, n = 0;
   Activation activation = Activation::kNone;
   bool residual = false;
+  bool bf16 = false;
 };
 
 class MatMulKernelSet {
@@ -54,8 +59,8 @@ class MatMulKernelSet {
   virtual MatMulKernelFn kernel(int rows, bool tail) const = 0;
 };
 
-// isa must be kAvx2 or above. Returns nullptr and sets *error when code
-// generation fails.
+// isa must be kAvx2 or above (kAvx512Bf16 for bf16). Returns nullptr and
+// sets *error when code generation fails.
 std::unique_ptr<MatMulKernelSet> make_matmul_kernels(CpuIsa isa, const MatMulKernelShape& shape,
                                                      std::string* error);
 

@@ -108,8 +108,23 @@ class Model {
   std::unique_ptr<Impl> impl_;
 };
 
+// Arithmetic of the MatMul ops (the dense layers: over 90% of the FLOPs).
+enum class Precision {
+  kFloat32,   // fp32 throughout: the float64 references within 1e-4
+  kBFloat16,  // MatMul inputs and weights rounded to bfloat16, fp32 accumulation
+              // and everything else fp32: about twice the MatMul throughput, on
+              // CPUs with AVX512-BF16 (Zen 4 and later, Sapphire Rapids and
+              // later). Accuracy: bench/RESULTS.md.
+};
+const char* precision_name(Precision precision);  // "fp32", "bf16"
+// Parses "fp32" or "bf16"; false for anything else.
+bool precision_from_name(const std::string& name, Precision* precision);
+
 struct SessionOptions {
   int threads = 1;
+  // kBFloat16 on a CPU (or MINIRT_MAX_ISA cap) without AVX512-BF16 makes
+  // the Session constructor throw Error.
+  Precision precision = Precision::kFloat32;
   // Time every op of every run (two clock reads per op); see Session::op_profile().
   bool profile = false;
 };
