@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -35,6 +36,20 @@ T* alloc_zeroed(int64_t count) {
 
 }  // namespace
 
+// Writes the panels in order, reading NR weight rows side by side; word(row,
+// step) is the packed word of one weight row (its K floats) at one k step.
+template <typename Word>
+void MatMul::pack_panels(const float* weight, uint32_t* packed, Word&& word) const {
+  const int64_t nr = tile_.cols;
+  for (int64_t panel = 0; panel < panels_; ++panel) {
+    const int64_t cols = std::min(nr, n_ - panel * nr);
+    uint32_t* dst = packed + panel * steps_ * nr;
+    const float* rows = weight + panel * nr * k_;
+    for (int64_t step = 0; step < steps_; ++step)
+      for (int64_t j = 0; j < cols; ++j) dst[step * nr + j] = word(rows + j * k_, step);
+  }
+}
+
 MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
     : n_(w.n),
       k_(w.k),
@@ -52,9 +67,14 @@ MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
 
   packed_.reset(alloc_zeroed<uint32_t>(panels_ * steps_ * tile_.cols));
   if (bf16_) {
-    pack_bf16(w.weight, packed_.get());
+    pack_panels(w.weight, packed_.get(), [k = k_](const float* row, int64_t step) {
+      const int64_t kk = 2 * step;
+      const uint32_t high = kk + 1 < k ? ref::float_to_bf16(row[kk + 1]) : 0u;
+      return uint32_t{ref::float_to_bf16(row[kk])} | high << 16;
+    });
   } else {
-    pack_f32(w.weight, packed_.get());
+    pack_panels(w.weight, packed_.get(),
+                [](const float* row, int64_t step) { return std::bit_cast<uint32_t>(row[step]); });
   }
   bias_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
   if (w.bias) std::memcpy(bias_.get(), w.bias, static_cast<size_t>(n_) * sizeof(float));
@@ -62,36 +82,6 @@ MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
   std::string error;
   kernels_ = jit::make_matmul_kernels(isa, {k_, n_, w.activation, w.residual, bf16_}, &error);
   if (!kernels_) throw std::runtime_error(error);
-}
-
-// Writes in order; reads NR weight rows side by side.
-void MatMul::pack_f32(const float* weight, uint32_t* packed) const {
-  const int64_t nr = tile_.cols;
-  for (int64_t panel = 0; panel < panels_; ++panel) {
-    const int64_t cols = std::min(nr, n_ - panel * nr);
-    uint32_t* dst = packed + panel * k_ * nr;
-    const float* src = weight + panel * nr * k_;
-    for (int64_t kk = 0; kk < k_; ++kk)
-      for (int64_t j = 0; j < cols; ++j) std::memcpy(&dst[kk * nr + j], &src[j * k_ + kk], 4);
-  }
-}
-
-void MatMul::pack_bf16(const float* weight, uint32_t* packed) const {
-  const int64_t nr = tile_.cols;
-  for (int64_t panel = 0; panel < panels_; ++panel) {
-    const int64_t cols = std::min(nr, n_ - panel * nr);
-    uint32_t* dst = packed + panel * steps_ * nr;
-    const float* src = weight + panel * nr * k_;
-    for (int64_t step = 0; step < steps_; ++step) {
-      const int64_t kk = 2 * step;
-      for (int64_t j = 0; j < cols; ++j) {
-        const float* row = src + j * k_;
-        const uint32_t low = ref::float_to_bf16(row[kk]);
-        const uint32_t high = kk + 1 < k_ ? ref::float_to_bf16(row[kk + 1]) : 0u;
-        dst[step * nr + j] = low | high << 16;
-      }
-    }
-  }
 }
 
 size_t MatMul::scratch_bytes(int64_t m) const {

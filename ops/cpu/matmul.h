@@ -58,8 +58,8 @@ class MatMul {
   template <typename T>
   using Buffer = std::unique_ptr<T, FreeDeleter>;
 
-  void pack_f32(const float* weight, uint32_t* packed) const;
-  void pack_bf16(const float* weight, uint32_t* packed) const;
+  template <typename Word>
+  void pack_panels(const float* weight, uint32_t* packed, Word&& word) const;
 
   int64_t n_, k_;
   bool bf16_;

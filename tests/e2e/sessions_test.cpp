@@ -21,12 +21,21 @@ std::vector<float> first_output(Session& session, const std::vector<int64_t>& id
   return std::vector<float>(out.data, out.data + out.numel());
 }
 
-TEST_CASE("sessions: concurrent sessions on one model match a lone session") {
-  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/sessions_bert_tiny.fb";
+// bert-tiny converted for batch 2, seq 32, and a [2, 24] request's token ids.
+struct TinyCase {
+  std::shared_ptr<const Model> model;
+  std::vector<int64_t> ids;
+};
+TinyCase tiny_case(const std::string& file_name) {
+  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/" + file_name;
   test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 2 --max-seq 32");
-  const auto model = Model::load(fb_path);
   std::vector<int64_t> ids(2 * 24);
   for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>((i * 37 + 5) % 1000);
+  return {Model::load(fb_path), ids};
+}
+
+TEST_CASE("sessions: concurrent sessions on one model match a lone session") {
+  const auto [model, ids] = tiny_case("sessions_bert_tiny.fb");
 
   Session lone(model);
   const std::vector<float> expected = first_output(lone, ids, 24);
@@ -49,11 +58,7 @@ TEST_CASE("sessions: fp32 and bf16 sessions on one model keep their own packed w
                                                 << ", not avx512_bf16");
     return;
   }
-  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/sessions_bert_tiny_bf16.fb";
-  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 2 --max-seq 32");
-  const auto model = Model::load(fb_path);
-  std::vector<int64_t> ids(2 * 24);
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>((i * 41 + 3) % 1000);
+  const auto [model, ids] = tiny_case("sessions_bert_tiny_bf16.fb");
 
   Session fp32(model);
   const std::vector<float> fp32_before = first_output(fp32, ids, 24);
@@ -74,9 +79,7 @@ TEST_CASE("sessions: fp32 and bf16 sessions on one model keep their own packed w
 
 TEST_CASE("sessions: bf16 without AVX512-BF16 is refused with the reason") {
   ::setenv("MINIRT_MAX_ISA", "avx512", 1);
-  const std::string fb_path = std::string(MINIRT_BINARY_DIR) + "/sessions_bert_tiny_cap.fb";
-  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path, "--max-batch 1 --max-seq 8");
-  const auto model = Model::load(fb_path);
+  const auto model = tiny_case("sessions_bert_tiny_cap.fb").model;
   std::string message;
   try {
     Session session(model, {.precision = Precision::kBFloat16});
