@@ -3,7 +3,7 @@
 #   make test   ... and run every test (ctest)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
-#                   PRECISION=bf16 runs minirt's MatMuls in bfloat16 (ORT stays fp32)
+#                   PRECISION=bf16 or int8 runs minirt's MatMuls in that precision (ORT stays fp32)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \

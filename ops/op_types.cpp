@@ -16,4 +16,16 @@ const char* activation_name(Activation act) {
   return "unknown";
 }
 
+const char* matmul_precision_name(MatMulPrecision precision) {
+  switch (precision) {
+    case MatMulPrecision::kFloat32:
+      return "fp32";
+    case MatMulPrecision::kBFloat16:
+      return "bf16";
+    case MatMulPrecision::kInt8:
+      return "int8";
+  }
+  return "unknown";
+}
+
 }  // namespace minirt

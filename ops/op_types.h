@@ -8,4 +8,12 @@ enum class Activation { kNone, kGeluErf, kGeluTanh, kTanh };
 
 const char* activation_name(Activation act);
 
+// What a MatMul multiplies. kBFloat16: src and weights rounded to bfloat16,
+// fp32 accumulation. kInt8: src quantized to u8 per row (scale and zero
+// point from the row's range), weights to s8 per output column (symmetric),
+// int32 accumulation. The epilogue (bias, activation, residual) is fp32 in all.
+enum class MatMulPrecision { kFloat32, kBFloat16, kInt8 };
+
+const char* matmul_precision_name(MatMulPrecision precision);  // "fp32", "bf16", "int8"
+
 }  // namespace minirt

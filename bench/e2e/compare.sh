@@ -3,7 +3,7 @@
 # model, shape and thread count.
 #
 #   bench/e2e/compare.sh MODEL_DIR [--batch B] [--seq S] [--threads T] [--rounds R] [--iters N]
-#                        [--precision fp32|bf16]
+#                        [--precision fp32|bf16|int8]
 #
 # MODEL_DIR is a materialized shared model (config.json, model.safetensors,
 # model.onnx + model.onnx.data; see ../shared/models/README.md). The HF

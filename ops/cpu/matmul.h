@@ -6,12 +6,15 @@
 //   fp32: a step is one k; panel p holds W[p*NR + j][k] at word (p*K + k)*NR + j.
 //   bf16: a step is a k pair; the word holds W[.][2s] and W[.][2s+1] rounded
 //         to bfloat16 (the pair vdpbf16ps multiplies), K padded to even.
+//   int8: a step is a k quad of s8 weights (vpdpbusd), K padded to a
+//         multiple of 4; each column's scale and s8 sum are kept beside.
 // Zero past N (and past K). The bias is copied padded to a multiple of NR.
 // run() walks, per thread: panels, then blocks of about kPanelBlockBytes of
 // steps (the slice of a panel stays in L1 across the tile rows), then tiles
 // of MR rows. Threads split the panels; when there are too few panels to go
 // round, the row blocks too, so batch-1 short sequences still use every
-// thread. In bf16 the src rows are first rounded into the caller's scratch.
+// thread. In bf16 and int8 the src rows are first converted into the
+// caller's scratch.
 #pragma once
 
 #include <cstdint>
@@ -32,18 +35,19 @@ struct MatMulWeights {
   int64_t n = 0, k = 0;
   Activation activation = Activation::kNone;
   bool residual = false;  // run() gets a residual to add
-  bool bf16 = false;      // src and weight rounded to bfloat16, fp32 accumulation
+  MatMulPrecision precision = MatMulPrecision::kFloat32;
 };
 
 class MatMul {
  public:
-  // isa >= kAvx2, and >= kAvx512Bf16 for bf16. Throws std::runtime_error
-  // when code generation or the packed-weight allocation fails.
+  // isa >= jit::matmul_precision_isa(weights.precision). Throws
+  // std::runtime_error when it is not, or code generation or the
+  // packed-weight allocation fails.
   MatMul(CpuIsa isa, const MatMulWeights& weights);
 
   const std::string& kernel_name() const { return kernels_->name(); }
 
-  // Bytes of scratch run() needs for m rows (0 in fp32); 64-byte aligned.
+  // Bytes of scratch run() needs for m rows (0 in fp32), 64-byte aligned.
   size_t scratch_bytes(int64_t m) const;
 
   // src [m, k] and dst, residual [m, n], rows contiguous; scratch holds
@@ -59,22 +63,29 @@ class MatMul {
   using Buffer = std::unique_ptr<T, FreeDeleter>;
 
   template <typename Word>
-  void pack_panels(const float* weight, uint32_t* packed, Word&& word) const;
+  void pack_panels(uint32_t* packed, Word&& word) const;
+  void pack_int8(const float* weight);
+  // Converts src into scratch for the kernels; returns what they read.
+  const void* convert_src(const float* src, int64_t m, Parallel& parallel, void* scratch) const;
+  // int8: where in the scratch for m rows the rows' quantization lives.
+  ref::RowQuantization* row_quantization(void* scratch, int64_t m) const;
 
   int64_t n_, k_;
-  bool bf16_;
+  MatMulPrecision precision_;
   jit::MatMulTile tile_;
   int64_t panels_;
   int64_t steps_;       // k steps per panel row: k, or k pairs in bf16
   int64_t step_block_;  // steps per kernel call
   Buffer<uint32_t> packed_;
   Buffer<float> bias_;
+  Buffer<float> column_scale_, column_sum_;  // int8 only, padded like the bias
   std::unique_ptr<jit::MatMulKernelSet> kernels_;
 };
 
 // The MatMul for cpu_isa_in_use(), or nullptr where no JIT path exists
 // (scalar): the caller then runs the reference kernel, which comes last.
-// weights.bf16 needs cpu_isa_in_use() >= kAvx512Bf16 (the caller checks).
+// A precision other than fp32 needs cpu_isa_in_use() >= its
+// jit::matmul_precision_isa (the caller checks).
 std::unique_ptr<MatMul> make_matmul(const MatMulWeights& weights);
 
 }  // namespace minirt::cpu

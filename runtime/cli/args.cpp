@@ -58,7 +58,7 @@ Precision precision_flag(const Args& args) {
   const std::string name = args.str("--precision", "fp32");
   Precision precision;
   if (!precision_from_name(name, &precision))
-    throw Error("--precision must be fp32 or bf16, got '" + name + "'");
+    throw Error("--precision must be fp32, bf16 or int8, got '" + name + "'");
   return precision;
 }
 

@@ -31,7 +31,7 @@ class Args {
   std::set<std::string> switches_;
 };
 
-// --precision fp32|bf16 (default fp32); anything else is an error naming both.
+// --precision fp32|bf16|int8 (default fp32); anything else is an error naming them.
 Precision precision_flag(const Args& args);
 
 }  // namespace minirt::cli

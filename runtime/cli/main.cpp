@@ -10,8 +10,8 @@ namespace {
 
 constexpr const char* kUsage = R"(usage:
   minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
-                       [--profile] [--precision fp32|bf16]
-  minirt run MODEL.fb --refs DIR [--tol T] [--threads N] [--precision fp32|bf16]
+                       [--profile] [--precision fp32|bf16|int8]
+  minirt run MODEL.fb --refs DIR [--tol T] [--threads N] [--precision fp32|bf16|int8]
   minirt info MODEL.fb [--plan]
 
 run --bench   latency percentiles, throughput, cold start, memory;
@@ -20,8 +20,9 @@ run --refs    runs every case in DIR (input_K.pb / output_K.pb, ONNX TensorProto
               and fails past the max abs error T (default 1e-4)
 info          config, op list and sizes; --plan dumps the arena plan
 
---precision bf16  MatMuls in bfloat16 with fp32 accumulation (CPUs with
-              AVX512-BF16): about twice as fast, less accurate (bench/RESULTS.md)
+--precision   bf16: MatMuls in bfloat16, fp32 accumulation (AVX512-BF16);
+              int8: u8 x s8 MatMuls, int32 accumulation (AVX512-VNNI);
+              faster than fp32, less accurate (bench/RESULTS.md)
 )";
 
 int dispatch(const std::vector<std::string>& args) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/cpu/cpu_isa.h"
+#include "ops/cpu/jit/matmul_kernel.h"
 #include "runtime/cpu/cpu_op.h"
 #include "runtime/session/backend.h"
 #include "runtime/threads/thread_pool.h"
@@ -17,8 +18,9 @@ struct FreeDeleter {
 };
 
 // The kernel family the ops pick for the ISA in use (ref where no JIT path exists).
-const char* kernels_name(CpuIsa isa, bool bf16_matmul) {
-  if (bf16_matmul) return "jit-avx512-bf16";
+const char* kernels_name(CpuIsa isa, MatMulPrecision precision) {
+  if (precision == MatMulPrecision::kBFloat16) return "jit-avx512-bf16";
+  if (precision == MatMulPrecision::kInt8) return "jit-avx512-int8";
   if (isa >= CpuIsa::kAvx512) return "jit-avx512";
   if (isa >= CpuIsa::kAvx2) return "jit-avx2";
   return "reference";
@@ -66,23 +68,25 @@ std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
   throw Error("op '" + setup.op.name + "' has no CPU implementation");
 }
 
-// bf16 only where the kernels exist: a clear error, not a silent fp32 run.
-bool bf16_matmul(Precision precision) {
-  if (precision != Precision::kBFloat16) return false;
-  const CpuIsa isa = cpu_isa_in_use();
-  if (isa < CpuIsa::kAvx512Bf16)
-    throw Error(std::string("precision bf16 needs a CPU with AVX512-BF16 (Zen 4 and later, "
-                            "Sapphire Rapids and later); the kernels in use here are ") +
-                cpu_isa_name(isa) +
-                (cpu_isa_detected() != isa ? " (capped by MINIRT_MAX_ISA)" : ""));
-  return true;
+// A reduced precision only where its kernels exist: a clear error, not a
+// silent fp32 run (the caller chose a speed and accuracy trade).
+MatMulPrecision checked_matmul_precision(Precision precision) {
+  const MatMulPrecision wanted = matmul_precision(precision);
+  const CpuIsa needed = jit::matmul_precision_isa(wanted), isa = cpu_isa_in_use();
+  if (isa >= needed) return wanted;
+  const char* feature = wanted == MatMulPrecision::kBFloat16
+                            ? "AVX512-BF16 (Zen 4 and later, Sapphire Rapids and later)"
+                            : "AVX512-VNNI (Cascade Lake, Ice Lake and later, Zen 4 and later)";
+  throw Error(std::string("precision ") + matmul_precision_name(wanted) + " needs a CPU with " +
+              feature + "; the kernels in use here are " + cpu_isa_name(isa) +
+              (cpu_isa_detected() != isa ? " (capped by MINIRT_MAX_ISA)" : ""));
 }
 
 class CpuBackend final : public Backend {
  public:
   CpuBackend(const Model::Impl& model, const SessionOptions& options)
       : model_(model),
-        bf16_matmul_(bf16_matmul(options.precision)),
+        precision_(checked_matmul_precision(options.precision)),
         pool_(options.threads),
         tensors_(model.values.size(), nullptr) {
     const size_t bytes = std::max(model.arena.total_bytes, kArenaAlignment);
@@ -94,7 +98,7 @@ class CpuBackend final : public Backend {
       if (model.arena_offset[v] >= 0) tensors_[v] = arena_.get() + model.arena_offset[v];
     }
     for (const OpInfo& op : model.ops)
-      ops_.push_back(prepare_op(CpuOpSetup{model, op, tensors_, bf16_matmul_, scratch_}));
+      ops_.push_back(prepare_op(CpuOpSetup{model, op, tensors_, precision_, scratch_}));
     scratch_.allocate();
     if (options.profile) {
       for (const OpInfo& op : model.ops)
@@ -102,7 +106,7 @@ class CpuBackend final : public Backend {
     }
   }
 
-  const char* name() const override { return kernels_name(cpu_isa_in_use(), bf16_matmul_); }
+  const char* name() const override { return kernels_name(cpu_isa_in_use(), precision_); }
   size_t arena_bytes() const override { return model_.arena.total_bytes + scratch_.bytes(); }
 
   void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) override {
@@ -136,7 +140,7 @@ class CpuBackend final : public Backend {
 
  private:
   const Model::Impl& model_;
-  bool bf16_matmul_;
+  MatMulPrecision precision_;
   ThreadPool pool_;
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input

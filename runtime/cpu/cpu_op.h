@@ -52,7 +52,7 @@ struct CpuOpSetup {
   const Model::Impl& model;
   const OpInfo& op;
   const std::vector<void*>& tensors;  // per value; sized once, never reallocated
-  bool bf16_matmul;                   // SessionOptions::precision is kBFloat16
+  MatMulPrecision matmul_precision;   // from SessionOptions::precision
   ScratchBuffer& scratch;
 
   size_t op_index() const { return static_cast<size_t>(&op - model.ops.data()); }

@@ -11,14 +11,16 @@
 namespace minirt {
 
 // nullptr where the ISA has no JIT path: the op then runs the reference
-// kernel. The precision comes from the setup (weights.bf16 is overwritten),
+// kernel. The precision comes from the setup (weights.precision is overwritten),
 // and the session's scratch is reserved for `max_rows` rows. weights.weight
 // points into the model's mapped file.
 inline std::shared_ptr<const cpu::MatMul> shared_matmul(const CpuOpSetup& setup,
                                                         cpu::MatMulWeights weights,
                                                         int64_t max_rows) {
-  weights.bf16 = setup.bf16_matmul;
-  const int variant = static_cast<int>(cpu_isa_in_use()) * 2 + (weights.bf16 ? 1 : 0);
+  weights.precision = setup.matmul_precision;
+  constexpr int kPrecisions = 3;
+  const int variant =
+      static_cast<int>(cpu_isa_in_use()) * kPrecisions + static_cast<int>(weights.precision);
   auto matmul = setup.model.prepared.get_or_make<cpu::MatMul>(setup.op_index(), variant, [&] {
     std::shared_ptr<const cpu::MatMul> made(cpu::make_matmul(weights));
     // Packed: the file's copy of the weight is not read again (a session of

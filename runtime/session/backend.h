@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 
+#include "ops/op_types.h"
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
@@ -27,6 +28,18 @@ class Backend {
   virtual std::span<const OpProfile> op_profile() const = 0;
   virtual void clear_op_profile() = 0;
 };
+
+inline MatMulPrecision matmul_precision(Precision precision) {
+  switch (precision) {
+    case Precision::kBFloat16:
+      return MatMulPrecision::kBFloat16;
+    case Precision::kInt8:
+      return MatMulPrecision::kInt8;
+    case Precision::kFloat32:
+      break;
+  }
+  return MatMulPrecision::kFloat32;
+}
 
 // Throws Error when the options ask for what this CPU cannot run.
 std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const SessionOptions& options);

@@ -30,11 +30,11 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
 Session::~Session() = default;
 
 const char* precision_name(Precision precision) {
-  return precision == Precision::kBFloat16 ? "bf16" : "fp32";
+  return matmul_precision_name(matmul_precision(precision));
 }
 
 bool precision_from_name(const std::string& name, Precision* precision) {
-  for (Precision candidate : {Precision::kFloat32, Precision::kBFloat16}) {
+  for (Precision candidate : {Precision::kFloat32, Precision::kBFloat16, Precision::kInt8}) {
     if (name == precision_name(candidate)) {
       *precision = candidate;
       return true;

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "minirt/minirt.h"
 #include "ops/cpu/cpu_isa.h"
 #include "tests/e2e/model_files.h"
+#include "tests/e2e/precision_support.h"
 
 namespace minirt {
 namespace {
@@ -52,45 +54,50 @@ TEST_CASE("sessions: concurrent sessions on one model match a lone session") {
   for (const std::vector<float>& g : got) CHECK(g == expected);
 }
 
-TEST_CASE("sessions: fp32 and bf16 sessions on one model keep their own packed weights") {
-  if (cpu_isa_in_use() < CpuIsa::kAvx512Bf16) {
-    MESSAGE("skipped: this machine runs up to " << std::string(cpu_isa_name(cpu_isa_in_use()))
-                                                << ", not avx512_bf16");
-    return;
-  }
-  const auto [model, ids] = tiny_case("sessions_bert_tiny_bf16.fb");
-
+TEST_CASE("sessions: fp32, bf16 and int8 sessions on one model keep their own packed weights") {
+  const auto [model, ids] = tiny_case("sessions_bert_tiny_precisions.fb");
   Session fp32(model);
   const std::vector<float> fp32_before = first_output(fp32, ids, 24);
-  Session bf16(model, {.precision = Precision::kBFloat16});
-  CHECK(std::string(bf16.isa()) == "jit-avx512-bf16");
-  const std::vector<float> bf16_out = first_output(bf16, ids, 24);
-  CHECK(first_output(fp32, ids, 24) == fp32_before);  // still the fp32 panels
-  Session later_fp32(model);                          // made after bf16: fp32 all the same
-  CHECK(first_output(later_fp32, ids, 24) == fp32_before);
-  REQUIRE(bf16_out.size() == fp32_before.size());
-  double max_diff = 0;
-  for (size_t i = 0; i < bf16_out.size(); ++i)
-    max_diff = std::max<double>(max_diff, std::fabs(bf16_out[i] - fp32_before[i]));
-  MESSAGE("bf16 vs fp32 max abs difference " << max_diff);
-  CHECK(max_diff > 0);     // bf16 really ran
-  CHECK(max_diff < 0.05);  // and is close
+  for (const auto& [precision, kernels, max_difference] :
+       {std::tuple{Precision::kBFloat16, "jit-avx512-bf16", 0.05},
+        std::tuple{Precision::kInt8, "jit-avx512-int8", 0.1}}) {
+    if (!test::precision_runs_here(precision)) continue;
+    const std::string kernels_label = kernels;
+    CAPTURE(kernels_label);
+    Session reduced(model, {.precision = precision});
+    CHECK(std::string(reduced.isa()) == kernels);
+    const std::vector<float> reduced_out = first_output(reduced, ids, 24);
+    CHECK(first_output(fp32, ids, 24) == fp32_before);  // still the fp32 panels
+    Session later_fp32(model);                          // made after: fp32 all the same
+    CHECK(first_output(later_fp32, ids, 24) == fp32_before);
+    REQUIRE(reduced_out.size() == fp32_before.size());
+    double max_diff = 0;
+    for (size_t i = 0; i < reduced_out.size(); ++i)
+      max_diff = std::max<double>(max_diff, std::fabs(reduced_out[i] - fp32_before[i]));
+    MESSAGE(std::string(kernels) << " vs fp32 max abs difference " << max_diff);
+    CHECK(max_diff > 0);               // the reduced precision really ran
+    CHECK(max_diff < max_difference);  // and is close
+  }
 }
 
-TEST_CASE("sessions: bf16 without AVX512-BF16 is refused with the reason") {
-  ::setenv("MINIRT_MAX_ISA", "avx512", 1);
+TEST_CASE("sessions: a precision without its kernels is refused with the reason") {
   const auto model = tiny_case("sessions_bert_tiny_cap.fb").model;
-  std::string message;
-  try {
-    Session session(model, {.precision = Precision::kBFloat16});
-  } catch (const Error& e) {
-    message = e.what();
+  ::setenv("MINIRT_MAX_ISA", "avx512", 1);
+  for (const auto& [precision, reason] :
+       {std::pair{Precision::kBFloat16, "precision bf16 needs a CPU with AVX512-BF16"},
+        std::pair{Precision::kInt8, "precision int8 needs a CPU with AVX512-VNNI"}}) {
+    std::string message;
+    try {
+      Session session(model, {.precision = precision});
+    } catch (const Error& e) {
+      message = e.what();
+    }
+    INFO(message);
+    CHECK(message.find(reason) != std::string::npos);
+    if (cpu_isa_detected() > CpuIsa::kAvx512)
+      CHECK(message.find("(capped by MINIRT_MAX_ISA)") != std::string::npos);
   }
   ::unsetenv("MINIRT_MAX_ISA");
-  INFO(message);
-  CHECK(message.find("precision bf16 needs a CPU with AVX512-BF16") != std::string::npos);
-  if (cpu_isa_detected() > CpuIsa::kAvx512)
-    CHECK(message.find("(capped by MINIRT_MAX_ISA)") != std::string::npos);
 }
 
 }  // namespace

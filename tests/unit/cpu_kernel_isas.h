@@ -11,6 +11,15 @@
 
 namespace minirt::test {
 
+// True when this machine (within MINIRT_MAX_ISA) runs `isa`; else says why
+// the caller skips.
+inline bool isa_runs_here(CpuIsa isa) {
+  if (isa <= cpu_isa_in_use()) return true;
+  MESSAGE("skipped " << std::string(cpu_isa_name(isa)) << ": this machine runs up to "
+                     << std::string(cpu_isa_name(cpu_isa_in_use())));
+  return false;
+}
+
 template <typename Kernel>
 struct IsaKernel {
   CpuIsa isa;
@@ -19,13 +28,8 @@ struct IsaKernel {
 
 template <typename Kernel, typename Check>
 void for_each_runnable_isa(std::initializer_list<IsaKernel<Kernel>> kernels, Check&& check) {
-  const CpuIsa available = cpu_isa_in_use();
   for (const IsaKernel<Kernel>& entry : kernels) {
-    if (entry.isa > available) {
-      MESSAGE("skipped " << std::string(cpu_isa_name(entry.isa)) << ": this machine runs up to "
-                         << std::string(cpu_isa_name(available)));
-      continue;
-    }
+    if (!isa_runs_here(entry.isa)) continue;
     MESSAGE("ran " << std::string(cpu_isa_name(entry.isa)));
     CAPTURE(cpu_isa_name(entry.isa));
     check(entry.kernel);

@@ -1,7 +1,9 @@
 // The JIT MatMul against the reference kernel, for every ISA this machine
 // has (MINIRT_MAX_ISA does not apply here: each ISA is built explicitly), in
-// fp32 and, on AVX512-BF16, in bf16 (against the reference on the same
-// bf16-rounded src and weight: the kernel must add exactly those products).
+// fp32, in bf16 (AVX512-BF16) and int8 (AVX512-VNNI). The reduced precisions
+// are checked against the reference on the values they really multiply
+// (src and weight rounded to bf16, or quantized and dequantized by the
+// oracle's rule), so the kernel must add exactly those products.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -10,9 +12,9 @@
 #include <fstream>
 #include <string>
 
-#include "ops/cpu/bf16_rows.h"
 #include "ops/cpu/matmul.h"
 #include "ops/ref/bf16.h"
+#include "ops/ref/int8.h"
 #include "ops/ref/kernels.h"
 #include "tests/unit/test_util.h"
 
@@ -27,14 +29,18 @@ struct Case {
 
 struct Variant {
   CpuIsa isa;
-  bool bf16;
-  std::string name() const { return std::string(cpu_isa_name(isa)) + (bf16 ? " bf16" : " fp32"); }
+  MatMulPrecision precision;
+  std::string name() const {
+    return std::string(cpu_isa_name(isa)) + " " + matmul_precision_name(precision);
+  }
 };
 
 std::vector<Variant> variants_to_test() {
   std::vector<Variant> variants;
-  for (Variant v : {Variant{CpuIsa::kAvx2, false}, Variant{CpuIsa::kAvx512, false},
-                    Variant{CpuIsa::kAvx512Bf16, true}}) {
+  for (Variant v : {Variant{CpuIsa::kAvx2, MatMulPrecision::kFloat32},
+                    Variant{CpuIsa::kAvx512, MatMulPrecision::kFloat32},
+                    Variant{CpuIsa::kAvx512Bf16, MatMulPrecision::kBFloat16},
+                    Variant{CpuIsa::kAvx512Vnni, MatMulPrecision::kInt8}}) {
     if (v.isa <= cpu_isa_detected()) {
       variants.push_back(v);
     } else {
@@ -45,9 +51,27 @@ std::vector<Variant> variants_to_test() {
   return variants;
 }
 
-std::vector<float> rounded_to_bf16(std::vector<float> values) {
-  for (float& v : values) v = ref::round_to_bf16(v);
-  return values;
+// src [m, k] and weight [n, k] as the kernel of `precision` sees them.
+void to_values_multiplied(MatMulPrecision precision, int64_t k, std::vector<float>& src,
+                          std::vector<float>& weight) {
+  if (precision == MatMulPrecision::kBFloat16) {
+    for (float& v : src) v = ref::round_to_bf16(v);
+    for (float& v : weight) v = ref::round_to_bf16(v);
+  }
+  if (precision != MatMulPrecision::kInt8) return;
+  for (size_t row = 0; row < src.size() / k; ++row) {
+    float* x = src.data() + row * k;
+    const ref::RowQuantization q =
+        ref::row_quantization(*std::min_element(x, x + k), *std::max_element(x, x + k));
+    for (int64_t i = 0; i < k; ++i) x[i] = (ref::quantize_u8(x[i], q) - q.zero_point) * q.scale;
+  }
+  for (size_t col = 0; col < weight.size() / k; ++col) {
+    float* w = weight.data() + col * k;
+    float max_abs = 0.0f;
+    for (int64_t i = 0; i < k; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
+    const float scale = ref::column_scale(max_abs);
+    for (int64_t i = 0; i < k; ++i) w[i] = ref::quantize_s8(w[i], scale) * scale;
+  }
 }
 
 // Bias spreads the pre-activation values over [-8, 8] so the activations'
@@ -67,9 +91,8 @@ void check_case(const Variant& variant, const Case& c) {
   const std::vector<float> bias = random_floats(rng, c.n, -8.0f, 8.0f);
   const std::vector<float> residual = random_floats(rng, c.m * c.n);
 
-  // What the bf16 kernel multiplies: the same values rounded.
-  const std::vector<float> src_used = variant.bf16 ? rounded_to_bf16(src) : src;
-  const std::vector<float> weight_used = variant.bf16 ? rounded_to_bf16(weight) : weight;
+  std::vector<float> src_used = src, weight_used = weight;
+  to_values_multiplied(variant.precision, c.k, src_used, weight_used);
 
   ref::MatMulArgs args;
   args.src = src_used.data();
@@ -85,12 +108,11 @@ void check_case(const Variant& variant, const Case& c) {
   SerialParallel serial;
   ref::matmul(args, serial);
 
-  const cpu::MatMul matmul(
-      variant.isa, {weight.data(), args.bias, c.n, c.k, c.activation, c.residual, variant.bf16});
+  const cpu::MatMul matmul(variant.isa, {weight.data(), args.bias, c.n, c.k, c.activation,
+                                         c.residual, variant.precision});
   std::vector<float> got(c.m * c.n, NAN);
   std::vector<uint8_t> scratch(matmul.scratch_bytes(c.m));
-  CHECK(scratch.size() ==
-        (variant.bf16 ? c.m * cpu::bf16_row_elements(c.k) * sizeof(uint16_t) : 0));
+  if (variant.precision == MatMulPrecision::kFloat32) CHECK(scratch.empty());
   auto run = [&](Parallel& parallel) {
     matmul.run(src.data(), args.residual, got.data(), c.m, parallel, scratch.data());
   };
@@ -143,11 +165,15 @@ TEST_CASE("cpu matmul: BERT shapes") {
   }
 }
 
-TEST_CASE("cpu matmul: bf16 below avx512_bf16 is refused, not run in fp32") {
+TEST_CASE("cpu matmul: a precision below its ISA is refused, not run in fp32") {
   const std::vector<float> weight(4 * 6, 1.0f);
-  CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512Vnni,
-                                   {weight.data(), nullptr, 4, 6, Activation::kNone, false, true}),
+  auto weights = [&](MatMulPrecision precision) {
+    return cpu::MatMulWeights{weight.data(), nullptr, 4, 6, Activation::kNone, false, precision};
+  };
+  CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512Vnni, weights(MatMulPrecision::kBFloat16)),
                        "bf16 MatMul needs avx512_bf16, not avx512_vnni", std::runtime_error);
+  CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512, weights(MatMulPrecision::kInt8)),
+                       "int8 MatMul needs avx512_vnni, not avx512", std::runtime_error);
 }
 
 TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {
@@ -157,8 +183,8 @@ TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {
   ::setenv("MINIRT_JIT_DUMP", dir.c_str(), 1);
   const std::vector<float> weight(3 * 5, 1.0f);
   for (const Variant& variant : variants_to_test()) {
-    const cpu::MatMul matmul(
-        variant.isa, {weight.data(), nullptr, 3, 5, Activation::kGeluErf, false, variant.bf16});
+    const cpu::MatMul matmul(variant.isa, {weight.data(), nullptr, 3, 5, Activation::kGeluErf,
+                                           false, variant.precision});
     const std::filesystem::path file = dir / (matmul.kernel_name() + ".bin");
     CAPTURE(file);
     REQUIRE(std::filesystem::exists(file));

@@ -1,6 +1,6 @@
 // Session::run allocates nothing: a counting global operator new watches
 // several runs of bert-tiny at different batch and seq after a first run,
-// in fp32 and (where the CPU has AVX512-BF16) bf16.
+// in fp32 and, where the CPU has their kernels, bf16 and int8.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -8,9 +8,9 @@
 #include <new>
 #include <vector>
 
-#include "ops/cpu/cpu_isa.h"
 #include "runtime/include/minirt/minirt.h"
 #include "tests/e2e/model_files.h"
+#include "tests/e2e/precision_support.h"
 
 namespace {
 
@@ -53,12 +53,8 @@ TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 thre
   test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb_path);
   for (const auto& [threads, precision] :
        {std::pair{1, Precision::kFloat32}, std::pair{2, Precision::kFloat32},
-        std::pair{2, Precision::kBFloat16}}) {
-    if (precision == Precision::kBFloat16 && cpu_isa_in_use() < CpuIsa::kAvx512Bf16) {
-      MESSAGE("bf16 skipped: this machine runs up to "
-              << std::string(cpu_isa_name(cpu_isa_in_use())));
-      continue;
-    }
+        std::pair{2, Precision::kBFloat16}, std::pair{2, Precision::kInt8}}) {
+    if (!test::precision_runs_here(precision)) continue;
     CAPTURE(threads);
     const std::string precision_label = precision_name(precision);
     CAPTURE(precision_label);

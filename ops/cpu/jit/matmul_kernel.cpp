@@ -25,7 +25,7 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
         shape_(shape),
         tile_(matmul_tile(isa)),
         tail_cols_(static_cast<int>(shape.n % tile_.cols)),
-        src_row_bytes_(4 * (shape.bf16 ? (shape.k + 1) / 2 : shape.k)),
+        src_row_bytes_(4 * matmul_steps(shape.precision, shape.k)),
         activation_(*this, shape.activation,
                     {Vmm(kTemp0), Vmm(kTemp0 + 1), Vmm(kTemp0 + 2), Vmm(kTemp0 + 3)}) {}
 
@@ -50,11 +50,13 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
   const Reg64 reg_args = abi_param1;
   const Reg64 reg_src = rsi, reg_packed = rdx, reg_dst = rcx, reg_bias = r8, reg_residual = r9;
   const Reg64 reg_k = r10, reg_count = r11, reg_flags = rax;
+  const Reg64 reg_row_quantization = r12, reg_column_scale = r13, reg_column_sum = r14;  // int8
   const Xbyak::Opmask k_tail = k1;
 
   static std::string kernel_name(CpuIsa isa, const MatMulKernelShape& shape) {
     const MatMulTile tile = matmul_tile(isa);
-    return std::string(shape.bf16 ? "bf16" : "f32") + "_matmul_" +
+    const bool fp32 = shape.precision == MatMulPrecision::kFloat32;
+    return std::string(fp32 ? "f32" : matmul_precision_name(shape.precision)) + "_matmul_" +
            (isa >= CpuIsa::kAvx512 ? "avx512" : "avx2") + "_" + std::to_string(tile.rows) + "x" +
            std::to_string(tile.cols) + "_k" + std::to_string(shape.k) + "_n" +
            std::to_string(shape.n) + "_" + activation_name(shape.activation) +
@@ -86,6 +88,11 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
     mov(reg_residual, ptr[reg_args + offsetof(MatMulKernelArgs, residual)]);
     mov(reg_k, ptr[reg_args + offsetof(MatMulKernelArgs, k)]);
     mov(reg_flags, ptr[reg_args + offsetof(MatMulKernelArgs, flags)]);
+    if (shape_.precision == MatMulPrecision::kInt8) {
+      mov(reg_row_quantization, ptr[reg_args + offsetof(MatMulKernelArgs, row_quantization)]);
+      mov(reg_column_scale, ptr[reg_args + offsetof(MatMulKernelArgs, column_scale)]);
+      mov(reg_column_sum, ptr[reg_args + offsetof(MatMulKernelArgs, column_sum)]);
+    }
     if (kZmm && last_lanes) {
       mov(reg_count.cvt32(), (1u << last_lanes) - 1);
       kmovw(k_tail, reg_count.cvt32());
@@ -145,19 +152,41 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
     for (int r = 0; r < rows; ++r) {
       vbroadcastss(broadcast, ptr[reg_src + r * src_row_bytes_ + u * 4]);
       for (int j = 0; j < vecs; ++j) {
-        if (shape_.bf16) {
-          vdpbf16ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
-        } else {
-          vfmadd231ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+        switch (shape_.precision) {
+          case MatMulPrecision::kFloat32:
+            vfmadd231ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+            break;
+          case MatMulPrecision::kBFloat16:
+            vdpbf16ps(acc(r, j, vecs), Vmm(kPanel0 + j), broadcast);
+            break;
+          case MatMulPrecision::kInt8:  // u8 src (the broadcast) times s8 weights
+            vpdpbusd(acc(r, j, vecs), broadcast, Vmm(kPanel0 + j));
+            break;
         }
       }
     }
+  }
+
+  // int32 sum of (u8 - 0) * s8 to float: (sum - zero_point * column_sum)
+  // * column_scale * row_scale, the sum of the dequantized products.
+  void emit_dequantize(const Vmm& x, int r, int j) {
+    const Vmm row_factor(kTemp0);
+    const int row = r * static_cast<int>(sizeof(ref::RowQuantization));
+    vcvtdq2ps(x, x);
+    vbroadcastss(row_factor,
+                 ptr[reg_row_quantization + row + offsetof(ref::RowQuantization, zero_point)]);
+    vfnmadd231ps(x, row_factor, ptr[reg_column_sum + j * kVecBytes]);
+    vmulps(x, x, ptr[reg_column_scale + j * kVecBytes]);
+    vbroadcastss(row_factor,
+                 ptr[reg_row_quantization + row + offsetof(ref::RowQuantization, scale)]);
+    vmulps(x, x, row_factor);
   }
 
   void emit_epilogue(int rows, int vecs, int last_lanes) {
     for (int r = 0; r < rows; ++r) {
       for (int j = 0; j < vecs; ++j) {
         const Vmm x = acc(r, j, vecs);
+        if (shape_.precision == MatMulPrecision::kInt8) emit_dequantize(x, r, j);
         vaddps(x, x, ptr[reg_bias + j * kVecBytes]);  // bias is padded: never masked
         activation_.emit(x);
         if (shape_.residual) {
@@ -225,14 +254,40 @@ MatMulTile matmul_tile(CpuIsa isa) {
   return isa >= CpuIsa::kAvx512 ? MatMulTile{8, 48} : MatMulTile{6, 16};
 }
 
+CpuIsa matmul_precision_isa(MatMulPrecision precision) {
+  switch (precision) {
+    case MatMulPrecision::kBFloat16:
+      return CpuIsa::kAvx512Bf16;
+    case MatMulPrecision::kInt8:
+      return CpuIsa::kAvx512Vnni;
+    case MatMulPrecision::kFloat32:
+      break;
+  }
+  return CpuIsa::kAvx2;
+}
+
+int64_t matmul_steps(MatMulPrecision precision, int64_t k) {
+  switch (precision) {
+    case MatMulPrecision::kBFloat16:
+      return (k + 1) / 2;
+    case MatMulPrecision::kInt8:
+      return (k + 3) / 4;
+    case MatMulPrecision::kFloat32:
+      break;
+  }
+  return k;
+}
+
 std::unique_ptr<MatMulKernelSet> make_matmul_kernels(CpuIsa isa, const MatMulKernelShape& shape,
                                                      std::string* error) {
   auto create = [&](auto kernel) -> std::unique_ptr<MatMulKernelSet> {
     if (!kernel->create(error)) return nullptr;
     return kernel;
   };
-  if (shape.bf16 && isa < CpuIsa::kAvx512Bf16) {
-    *error = std::string("bf16 MatMul kernels need avx512_bf16, not ") + cpu_isa_name(isa);
+  const CpuIsa needed = matmul_precision_isa(shape.precision);
+  if (isa < needed) {
+    *error = std::string(matmul_precision_name(shape.precision)) + " MatMul kernels need " +
+             cpu_isa_name(needed) + ", not " + cpu_isa_name(isa);
     return nullptr;
   }
   if (isa >= CpuIsa::kAvx512) return create(std::make_unique<MatMulKernel<Xbyak::Zmm>>(isa, shape));

@@ -3,11 +3,14 @@
 // set per MatMul: the K and N strides, the epilogue and the ISA are baked
 // in, and every tile height 1..MR is generated for the full panel and for
 // the last, partial panel (stores masked: opmask on AVX-512, vmaskmovps on
-// AVX2). Name: <f32|bf16>_matmul_<isa>_<MR>x<NR>_k<K>_n<N>_<act>[_residual].
+// AVX2). Name: <f32|bf16|int8>_matmul_<isa>_<MR>x<NR>_k<K>_n<N>_<act>[_residual].
 //
 // A k step reads one 4-byte word of src per row and one NR-word panel row:
-// in fp32 one k (vfmadd231ps), in bf16 one k pair (vdpbf16ps, AVX-512 only),
-// with src rows of bf16 pairs (ops/cpu/bf16_rows.h).
+// in fp32 one k (vfmadd231ps); in bf16 one k pair (vdpbf16ps, src rows from
+// ops/cpu/bf16_rows.h); in int8 one k quad (vpdpbusd, u8 src rows from
+// ops/cpu/int8_rows.h, s8 weights, int32 accumulators that the last k block
+// turns back into floats with the row and column scales). bf16 and int8
+// are AVX-512 only.
 #pragma once
 
 #include <array>
@@ -17,6 +20,7 @@
 
 #include "ops/cpu/cpu_isa.h"
 #include "ops/op_types.h"
+#include "ops/ref/int8.h"
 
 namespace minirt::jit {
 
@@ -26,6 +30,13 @@ struct MatMulTile {
   int cols;  // NR, the panel width
 };
 MatMulTile matmul_tile(CpuIsa isa);
+
+// The least ISA with kernels for the precision: avx2 (fp32), avx512_bf16
+// (bf16), avx512_vnni (int8).
+CpuIsa matmul_precision_isa(MatMulPrecision precision);
+
+// k steps per row: k (fp32), k pairs (bf16), k quads (int8), rounded up.
+int64_t matmul_steps(MatMulPrecision precision, int64_t k);
 
 // MatMulKernelArgs::flags
 constexpr int64_t kMatMulAccumulate =
@@ -39,7 +50,12 @@ struct MatMulKernelArgs {
   float* dst = nullptr;              // tile's first element
   const float* bias = nullptr;       // panel's first column, padded to NR
   const float* residual = nullptr;   // tile's first element, when baked in
-  int64_t k = 0;                     // steps
+  // int8 only: the tile's first row's quantization, and the panel's first
+  // column's scale and sum of its s8 weights (both padded to NR).
+  const ref::RowQuantization* row_quantization = nullptr;
+  const float* column_scale = nullptr;
+  const float* column_sum = nullptr;
+  int64_t k = 0;  // steps
   int64_t flags = 0;
 };
 using MatMulKernelFn = void (*)(const MatMulKernelArgs*);
@@ -48,7 +64,7 @@ struct MatMulKernelShape {
   int64_t k = 0, n = 0;
   Activation activation = Activation::kNone;
   bool residual = false;
-  bool bf16 = false;
+  MatMulPrecision precision = MatMulPrecision::kFloat32;
 };
 
 class MatMulKernelSet {
@@ -59,8 +75,8 @@ class MatMulKernelSet {
   virtual MatMulKernelFn kernel(int rows, bool tail) const = 0;
 };
 
-// isa must be kAvx2 or above (kAvx512Bf16 for bf16). Returns nullptr and
-// sets *error when code generation fails.
+// isa must be kAvx2 or above, and matmul_precision_isa(precision) or above.
+// Returns nullptr and sets *error when it is not or code generation fails.
 std::unique_ptr<MatMulKernelSet> make_matmul_kernels(CpuIsa isa, const MatMulKernelShape& shape,
                                                      std::string* error);
 

@@ -109,21 +109,26 @@ class Model {
 };
 
 // Arithmetic of the MatMul ops (the dense layers: over 90% of the FLOPs).
+// Everything else (attention, LayerNorms, residuals) is fp32 in all three.
 enum class Precision {
   kFloat32,   // fp32 throughout: the float64 references within 1e-4
-  kBFloat16,  // MatMul inputs and weights rounded to bfloat16, fp32 accumulation
-              // and everything else fp32: about twice the MatMul throughput, on
-              // CPUs with AVX512-BF16 (Zen 4 and later, Sapphire Rapids and
-              // later). Accuracy: bench/RESULTS.md.
+  kBFloat16,  // MatMul inputs and weights rounded to bfloat16, fp32 accumulation:
+              // about twice the MatMul throughput; needs AVX512-BF16 (Zen 4 and
+              // later, Sapphire Rapids and later)
+  kInt8,      // MatMul inputs quantized to u8 per row at run time, weights to s8
+              // per output column at load, int32 accumulation: about four times
+              // the MatMul throughput; needs AVX512-VNNI (Cascade Lake, Ice Lake
+              // and later, Zen 4 and later)
 };
-const char* precision_name(Precision precision);  // "fp32", "bf16"
-// Parses "fp32" or "bf16"; false for anything else.
+// Accuracy of each against the references: bench/RESULTS.md.
+const char* precision_name(Precision precision);  // "fp32", "bf16", "int8"
+// Parses "fp32", "bf16" or "int8"; false for anything else.
 bool precision_from_name(const std::string& name, Precision* precision);
 
 struct SessionOptions {
   int threads = 1;
-  // kBFloat16 on a CPU (or MINIRT_MAX_ISA cap) without AVX512-BF16 makes
-  // the Session constructor throw Error.
+  // A precision the CPU (or the MINIRT_MAX_ISA cap) has no kernels for
+  // makes the Session constructor throw Error; it never runs fp32 instead.
   Precision precision = Precision::kFloat32;
   // Time every op of every run (two clock reads per op); see Session::op_profile().
   bool profile = false;

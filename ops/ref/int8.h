@@ -1,0 +1,45 @@
+// int8 quantization as the int8 MatMul does it; the oracle for its SIMD
+// quantizer and the packer of its weights.
+//   src rows: u8 = clamp(round(x / scale) + zero_point, 0, 255), with scale
+//     and zero point from the row's range widened to include 0 (so 0 is
+//     exact); x is then (u8 - zero_point) * scale.
+//   weights: s8 = round(w / scale) per output column, scale = max |w| / 127.
+// Rounding is to nearest even, as vcvtps2dq does.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace minirt::ref {
+
+struct RowQuantization {
+  float scale = 1.0f;
+  float inverse_scale = 1.0f;  // what the quantizer multiplies by
+  float zero_point = 0.0f;     // an integer in [0, 255], as a float
+};
+
+inline RowQuantization row_quantization(float min, float max) {
+  min = std::min(min, 0.0f);
+  max = std::max(max, 0.0f);
+  RowQuantization q;
+  if (max - min > 0.0f) {
+    q.scale = (max - min) / 255.0f;
+    q.inverse_scale = 1.0f / q.scale;
+    q.zero_point = std::clamp(std::nearbyint(-min * q.inverse_scale), 0.0f, 255.0f);
+  }
+  return q;
+}
+
+inline uint8_t quantize_u8(float x, const RowQuantization& q) {
+  const float level = std::nearbyint(x * q.inverse_scale) + q.zero_point;
+  return static_cast<uint8_t>(std::clamp(level, 0.0f, 255.0f));
+}
+
+inline float column_scale(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
+
+inline int8_t quantize_s8(float w, float scale) {
+  return static_cast<int8_t>(std::clamp(std::nearbyint(w / scale), -127.0f, 127.0f));
+}
+
+}  // namespace minirt::ref
