@@ -29,7 +29,7 @@ ref::RowQuantization quantize_row(const float* src, int64_t k, uint8_t* dst) {
   for (int64_t i = 0; i < bytes; i += 16) {
     const __mmask16 valid = first_lanes(k - i);  // past k: the pad, zero
     const __m512 x = _mm512_maskz_loadu_ps(valid, src + i);
-    // Rounds to nearest even (MXCSR default), as the oracle's nearbyint.
+    // Rounds to nearest even (MXCSR default), as the oracle's round_small.
     __m512i level =
         _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(x, inverse_scale)), zero_point);
     level = _mm512_maskz_max_epi32(valid, level, zero);  // vpmovusdb saturates the top at 255

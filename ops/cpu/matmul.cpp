@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "ops/cpu/bf16_rows.h"
 #include "ops/cpu/int8_rows.h"
@@ -55,22 +56,24 @@ void MatMul::pack_panels(uint32_t* packed, Word&& word) const {
 void MatMul::pack_int8(const float* weight) {
   column_scale_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
   column_sum_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
+  // Each weight quantized once, then packed four to a word.
+  std::vector<int8_t> quantized(static_cast<size_t>(n_ * k_));
   for (int64_t col = 0; col < n_; ++col) {
     const float* row = weight + col * k_;
+    int8_t* q = quantized.data() + col * k_;
     float max_abs = 0.0f;
     for (int64_t kk = 0; kk < k_; ++kk) max_abs = std::max(max_abs, std::fabs(row[kk]));
-    column_scale_.get()[col] = ref::column_scale(max_abs);
+    const float scale = ref::column_scale(max_abs);
     int64_t sum = 0;
-    for (int64_t kk = 0; kk < k_; ++kk) sum += ref::quantize_s8(row[kk], column_scale_.get()[col]);
+    for (int64_t kk = 0; kk < k_; ++kk) sum += q[kk] = ref::quantize_s8(row[kk], scale);
+    column_scale_.get()[col] = scale;
     column_sum_.get()[col] = static_cast<float>(sum);  // exact: |sum| <= 127 K < 2^24
   }
   pack_panels(packed_.get(), [&](int64_t col, int64_t step) {
-    const float* row = weight + col * k_;
+    const int8_t* q = quantized.data() + col * k_;
     uint32_t word = 0;
-    for (int64_t b = 0; b < 4 && 4 * step + b < k_; ++b) {
-      const int8_t q = ref::quantize_s8(row[4 * step + b], column_scale_.get()[col]);
-      word |= uint32_t{static_cast<uint8_t>(q)} << (8 * b);
-    }
+    for (int64_t b = 0; b < 4 && 4 * step + b < k_; ++b)
+      word |= uint32_t{static_cast<uint8_t>(q[4 * step + b])} << (8 * b);
     return word;
   });
 }

@@ -4,7 +4,7 @@
 //     and zero point from the row's range widened to include 0 (so 0 is
 //     exact); x is then (u8 - zero_point) * scale.
 //   weights: s8 = round(w / scale) per output column, scale = max |w| / 127.
-// Rounding is to nearest even, as vcvtps2dq does.
+// Rounding is to nearest even, as vcvtps2dq does (round_small below).
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,16 @@
 #include <cstdint>
 
 namespace minirt::ref {
+
+// x rounded to the nearest integer, ties to even, for |x| < 2^22: adding
+// and taking away 1.5 * 2^23 leaves no fraction bits in between. Much
+// cheaper than std::nearbyint, a libm call on baseline x86-64, which
+// quantizing a model's weights at load would make millions of times.
+inline float round_small(float x) {
+  constexpr float kShift = 12582912.0f;  // 1.5 * 2^23
+  volatile float shifted = x + kShift;   // volatile: not folded away under -ffast-math
+  return shifted - kShift;
+}
 
 struct RowQuantization {
   float scale = 1.0f;
@@ -26,20 +36,20 @@ inline RowQuantization row_quantization(float min, float max) {
   if (max - min > 0.0f) {
     q.scale = (max - min) / 255.0f;
     q.inverse_scale = 1.0f / q.scale;
-    q.zero_point = std::clamp(std::nearbyint(-min * q.inverse_scale), 0.0f, 255.0f);
+    q.zero_point = std::clamp(round_small(-min * q.inverse_scale), 0.0f, 255.0f);
   }
   return q;
 }
 
 inline uint8_t quantize_u8(float x, const RowQuantization& q) {
-  const float level = std::nearbyint(x * q.inverse_scale) + q.zero_point;
+  const float level = round_small(x * q.inverse_scale) + q.zero_point;
   return static_cast<uint8_t>(std::clamp(level, 0.0f, 255.0f));
 }
 
 inline float column_scale(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
 
 inline int8_t quantize_s8(float w, float scale) {
-  return static_cast<int8_t>(std::clamp(std::nearbyint(w / scale), -127.0f, 127.0f));
+  return static_cast<int8_t>(std::clamp(round_small(w / scale), -127.0f, 127.0f));
 }
 
 }  // namespace minirt::ref
