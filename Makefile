@@ -43,6 +43,13 @@ demo: build
 	  --max-batch 8 --max-seq 512 -o $(DEMO_MODEL)
 	$(BUILD)/bin/minirt info $(DEMO_MODEL)
 	$(BUILD)/bin/minirt run $(DEMO_MODEL) --bench --batch 1 --seq 128 --threads $(JOBS)
+	@# The reduced precisions where this CPU has them (minirt info's "this cpu" line).
+	@for p in bf16 int8; do \
+	  if $(BUILD)/bin/minirt info $(DEMO_MODEL) | grep -q "^this cpu .*--precision.*$$p"; then \
+	    echo "--- --precision $$p"; \
+	    $(BUILD)/bin/minirt run $(DEMO_MODEL) --bench --batch 1 --seq 128 --threads $(JOBS) --precision $$p || exit 1; \
+	  else echo "--- --precision $$p: not on this CPU (see minirt info)"; fi; \
+	done
 
 SHARED_MODELS ?= ../shared/models
 BENCH_MODELS := $(BUILD)/models

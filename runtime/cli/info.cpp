@@ -2,10 +2,28 @@
 #include <cstdio>
 
 #include "minirt/minirt.h"
+#include "ops/cpu/cpu_isa.h"
 #include "runtime/cli/args.h"
 #include "runtime/cli/commands.h"
 
 namespace minirt::cli {
+
+namespace {
+
+// What this machine can run the model with: the ISA in use and the
+// --precision values it has kernels for.
+void print_cpu_line() {
+  std::string precisions;
+  for (Precision p : {Precision::kFloat32, Precision::kBFloat16, Precision::kInt8}) {
+    if (precision_supported(p))
+      precisions += std::string(precisions.empty() ? "" : ", ") + precision_name(p);
+  }
+  std::printf("this cpu  %s%s; --precision %s\n", cpu_isa_name(cpu_isa_in_use()),
+              cpu_isa_in_use() != cpu_isa_detected() ? " (capped by MINIRT_MAX_ISA)" : "",
+              precisions.c_str());
+}
+
+}  // namespace
 
 int command_info(const std::vector<std::string>& argv) {
   const Args args(argv, {}, {"--plan"});
@@ -27,6 +45,7 @@ int command_info(const std::vector<std::string>& argv) {
                   static_cast<long long>(in.index_bound));
   }
   for (const std::string& out : s.outputs) std::printf("output    %s\n", out.c_str());
+  print_cpu_line();
   std::printf("ops (%zu)\n", s.num_ops);
   for (const std::string& line : model->describe_ops()) std::printf("  %s\n", line.c_str());
   if (args.has("--plan")) std::printf("arena plan\n%s", model->plan_dump().c_str());

@@ -72,8 +72,8 @@ std::unique_ptr<CpuOp> prepare_op(const CpuOpSetup& setup) {
 // silent fp32 run (the caller chose a speed and accuracy trade).
 MatMulPrecision checked_matmul_precision(Precision precision) {
   const MatMulPrecision wanted = matmul_precision(precision);
-  const CpuIsa needed = jit::matmul_precision_isa(wanted), isa = cpu_isa_in_use();
-  if (isa >= needed) return wanted;
+  if (precision_supported(precision)) return wanted;
+  const CpuIsa isa = cpu_isa_in_use();
   const char* feature = wanted == MatMulPrecision::kBFloat16
                             ? "AVX512-BF16 (Zen 4 and later, Sapphire Rapids and later)"
                             : "AVX512-VNNI (Cascade Lake, Ice Lake and later, Zen 4 and later)";
@@ -150,6 +150,11 @@ class CpuBackend final : public Backend {
 };
 
 }  // namespace
+
+bool precision_supported(Precision precision) {
+  if (precision == Precision::kFloat32) return true;  // the reference kernels at worst
+  return cpu_isa_in_use() >= jit::matmul_precision_isa(matmul_precision(precision));
+}
 
 void ScratchBuffer::allocate() {
   if (bytes_ == 0) return;

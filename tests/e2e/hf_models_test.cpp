@@ -120,6 +120,11 @@ TEST_CASE("e2e: minirt run --bench --json and minirt info") {
   CHECK(info.output.find("EmbedLayerNorm") != std::string::npos);
   CHECK(info.output.find("Attention(heads=4,dim=16)") != std::string::npos);
   CHECK(info.output.find("arena plan") != std::string::npos);
+  // The machine line lists fp32 always, and the reduced precisions it runs.
+  CHECK(info.output.find("this cpu  ") != std::string::npos);
+  CHECK(info.output.find("--precision fp32") != std::string::npos);
+  CHECK((info.output.find("bf16") != std::string::npos) ==
+        precision_supported(Precision::kBFloat16));
 }
 
 }  // namespace

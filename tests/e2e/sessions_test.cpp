@@ -86,6 +86,7 @@ TEST_CASE("sessions: a precision without its kernels is refused with the reason"
   for (const auto& [precision, reason] :
        {std::pair{Precision::kBFloat16, "precision bf16 needs a CPU with AVX512-BF16"},
         std::pair{Precision::kInt8, "precision int8 needs a CPU with AVX512-VNNI"}}) {
+    CHECK_FALSE(precision_supported(precision));
     std::string message;
     try {
       Session session(model, {.precision = precision});
@@ -97,6 +98,7 @@ TEST_CASE("sessions: a precision without its kernels is refused with the reason"
     if (cpu_isa_detected() > CpuIsa::kAvx512)
       CHECK(message.find("(capped by MINIRT_MAX_ISA)") != std::string::npos);
   }
+  CHECK(precision_supported(Precision::kFloat32));
   ::unsetenv("MINIRT_MAX_ISA");
 }
 

@@ -124,6 +124,9 @@ enum class Precision {
 const char* precision_name(Precision precision);  // "fp32", "bf16", "int8"
 // Parses "fp32", "bf16" or "int8"; false for anything else.
 bool precision_from_name(const std::string& name, Precision* precision);
+// Whether this CPU (within MINIRT_MAX_ISA) has kernels for the precision,
+// i.e. whether a Session with it can be made; fp32 always can.
+bool precision_supported(Precision precision);
 
 struct SessionOptions {
   int threads = 1;
