@@ -85,10 +85,11 @@ MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
       tile_(jit::matmul_tile(isa)),
       panels_((w.n + tile_.cols - 1) / tile_.cols),
       steps_(jit::matmul_steps(w.precision, w.k)) {
-  if (isa < jit::matmul_precision_isa(precision_))
-    throw std::runtime_error(std::string(matmul_precision_name(precision_)) + " MatMul needs " +
-                             cpu_isa_name(jit::matmul_precision_isa(precision_)) + ", not " +
-                             cpu_isa_name(isa));
+  // Code first: it refuses a precision the ISA lacks before any packing.
+  std::string error;
+  kernels_ = jit::make_matmul_kernels(isa, {k_, n_, w.activation, w.residual, precision_}, &error);
+  if (!kernels_) throw std::runtime_error(error);
+
   // Even step blocks of at most kPanelBlockBytes each.
   const int64_t max_block = std::max<int64_t>(1, kPanelBlockBytes / (tile_.cols * 4));
   const int64_t blocks = (steps_ + max_block - 1) / max_block;
@@ -115,10 +116,6 @@ MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
   }
   bias_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
   if (w.bias) std::memcpy(bias_.get(), w.bias, static_cast<size_t>(n_) * sizeof(float));
-
-  std::string error;
-  kernels_ = jit::make_matmul_kernels(isa, {k_, n_, w.activation, w.residual, precision_}, &error);
-  if (!kernels_) throw std::runtime_error(error);
 }
 
 // Scratch layout: the converted rows (steps_ words each), then for int8 the

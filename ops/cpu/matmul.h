@@ -40,8 +40,8 @@ struct MatMulWeights {
 
 class MatMul {
  public:
-  // isa >= jit::matmul_precision_isa(weights.precision). Throws
-  // std::runtime_error when it is not, or code generation or the
+  // Throws std::runtime_error when isa is below
+  // jit::matmul_precision_isa(weights.precision), or code generation or the
   // packed-weight allocation fails.
   MatMul(CpuIsa isa, const MatMulWeights& weights);
 

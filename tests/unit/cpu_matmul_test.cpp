@@ -171,9 +171,9 @@ TEST_CASE("cpu matmul: a precision below its ISA is refused, not run in fp32") {
     return cpu::MatMulWeights{weight.data(), nullptr, 4, 6, Activation::kNone, false, precision};
   };
   CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512Vnni, weights(MatMulPrecision::kBFloat16)),
-                       "bf16 MatMul needs avx512_bf16, not avx512_vnni", std::runtime_error);
+                       "bf16 MatMul kernels need avx512_bf16, not avx512_vnni", std::runtime_error);
   CHECK_THROWS_WITH_AS(cpu::MatMul(CpuIsa::kAvx512, weights(MatMulPrecision::kInt8)),
-                       "int8 MatMul needs avx512_vnni, not avx512", std::runtime_error);
+                       "int8 MatMul kernels need avx512_vnni, not avx512", std::runtime_error);
 }
 
 TEST_CASE("cpu matmul: MINIRT_JIT_DUMP writes each kernel for objdump") {

@@ -144,7 +144,7 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
   }
 
   // One k step at offset u: the panel row, then one broadcast of the row's
-  // src word per tile row (a float, or a bf16 pair).
+  // src word per tile row (a float, a bf16 pair or a u8 quad).
   void emit_k_step(int rows, int vecs, int u) {
     for (int j = 0; j < vecs; ++j)
       vmovups(Vmm(kPanel0 + j), ptr[reg_packed + (u * tile_.cols + j * kVecFloats) * 4]);
@@ -167,8 +167,8 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
     }
   }
 
-  // int32 sum of (u8 - 0) * s8 to float: (sum - zero_point * column_sum)
-  // * column_scale * row_scale, the sum of the dequantized products.
+  // The int32 sum of u8 * s8 to the sum of the dequantized products:
+  // (sum - zero_point * column_sum) * column_scale * row_scale.
   void emit_dequantize(const Vmm& x, int r, int j) {
     const Vmm row_factor(kTemp0);
     const int row = r * static_cast<int>(sizeof(ref::RowQuantization));
