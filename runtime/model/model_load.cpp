@@ -3,6 +3,7 @@
 // per-op checks (model_check.cpp) and the arena plan.
 #include <flatbuffers/flatbuffers.h>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 
@@ -64,6 +65,13 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   value.dtype = src->dtype();
   value.kind = kind_from(src->kind());
   if (!src->shape()) throw Error(where + " has no shape");
+  // The verifier checks a struct vector's length field (4-byte aligned), not
+  // its elements: a corrupt offset can leave the int64 dims misaligned. The
+  // map starts on a page, so this is alignment within the file. (An empty
+  // shape, a scalar's, has no element to align.)
+  if (src->shape()->size() > 0 &&
+      reinterpret_cast<uintptr_t>(src->shape()->Data()) % alignof(fb::Dim) != 0)
+    throw Error(where + " has a misaligned shape (corrupt file)");
   // Graph inputs and outputs fit the API's kMaxRank (checked with the wiring);
   // intermediates of generic ops may reach the generic kernels' kMaxDims.
   if (src->shape()->size() > static_cast<uint32_t>(ref::kMaxDims))

@@ -87,5 +87,28 @@ TEST_CASE("model check: each broken rule gets a message naming it") {
   }
 }
 
+TEST_CASE("model check: a shape vector moved off its 8-byte alignment is refused") {
+  // Shift the first value's shape offset by 4: the vector then starts on a
+  // 4-byte boundary, which the FlatBuffers verifier accepts for a vector of
+  // structs (it checks the length field) while its int64 dims are misaligned.
+  std::vector<uint8_t> bytes = test::serialize(test::valid_spec());
+  const fb::Value* value = fb::GetModel(bytes.data())->values()->Get(0);
+  // fb::Value derives from flatbuffers::Table privately, at the same address.
+  const auto field = reinterpret_cast<const flatbuffers::Table*>(value)->GetOptionalFieldOffset(
+      fb::Value::VT_SHAPE);
+  REQUIRE(field != 0);
+  auto* offset = reinterpret_cast<uint32_t*>(
+      const_cast<uint8_t*>(reinterpret_cast<const uint8_t*>(value)) + field);
+  *offset += 4;
+  std::string error;
+  try {
+    Model::load(test::write_temp(bytes, "misaligned_shape"));
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  INFO(error);
+  CHECK(error.find("has a misaligned shape (corrupt file)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace minirt
