@@ -1,6 +1,7 @@
 # minirt: thin wrapper over CMake.
 #   make        install missing Debian packages, build everything into build/
 #   make test   ... and run every test (ctest)
+#   make test-sanitize / test-debug / test-tsan / test-avx2 / format-check: the other CI jobs (.ci/run)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
 #                   PRECISION=bf16 or int8 runs minirt's MatMuls in that precision (ORT stays fp32)
@@ -11,7 +12,7 @@ DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev d
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test test-sanitize demo bench format clean
+.PHONY: all deps build test test-sanitize test-debug test-tsan test-avx2 format format-check demo bench clean
 
 all: build
 
@@ -36,6 +37,27 @@ test-sanitize: deps
 	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINIRT_SANITIZE=address,undefined
 	cmake --build $(BUILD)-sanitize -j$(JOBS)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
+
+# The whole suite in a Debug build: asserts on, and the JIT kernels fill
+# every vector register with NaN in their preamble, so a kernel that reads a
+# register before writing it poisons its output.
+test-debug: deps
+	cmake -S . -B $(BUILD)-debug -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(BUILD)-debug -j$(JOBS)
+	ctest --test-dir $(BUILD)-debug --output-on-failure -j$(JOBS)
+
+# The tests about threads (label "threads": pool, concurrent sessions, shared
+# prepared weights) under ThreadSanitizer; only their targets are built.
+test-tsan: deps
+	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINIRT_SANITIZE=thread
+	cmake --build $(BUILD)-tsan -j$(JOBS) --target minirt_thread_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir $(BUILD)-tsan \
+	  --output-on-failure -L threads
+
+# The end-to-end tests again with the kernels capped at AVX2 (the Release build
+# of `make test`): the AVX2 JIT and intrinsics paths on a machine with AVX-512.
+test-avx2: build
+	MINIRT_MAX_ISA=avx2 ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) -L e2e
 
 demo: build
 	mkdir -p $(BUILD)/models
@@ -63,8 +85,13 @@ bench: build
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 
+FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc'
 format:
-	find runtime ops converter common tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+	$(FORMAT_SOURCES) | xargs clang-format -i
+
+# Fails, naming the files, when any source differs from clang-format's output.
+format-check:
+	$(FORMAT_SOURCES) | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD)

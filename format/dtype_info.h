@@ -31,13 +31,20 @@ constexpr size_t dtype_size(fb::DType dtype) {
 
 constexpr const char* dtype_name(fb::DType dtype) {
   switch (dtype) {
-    case fb::DType::F32: return "f32";
-    case fb::DType::F16: return "f16";
-    case fb::DType::BF16: return "bf16";
-    case fb::DType::I8: return "i8";
-    case fb::DType::U8: return "u8";
-    case fb::DType::I32: return "i32";
-    case fb::DType::I64: return "i64";
+    case fb::DType::F32:
+      return "f32";
+    case fb::DType::F16:
+      return "f16";
+    case fb::DType::BF16:
+      return "bf16";
+    case fb::DType::I8:
+      return "i8";
+    case fb::DType::U8:
+      return "u8";
+    case fb::DType::I32:
+      return "i32";
+    case fb::DType::I64:
+      return "i64";
   }
   return "unknown";
 }
