@@ -72,7 +72,7 @@ ir::Graph tiny_graph() {
       g.add_weight("type", ir::DType::kF32, {kTypes, kHidden}, pattern(kTypes * kHidden, 3));
   const int gamma = g.add_weight("gamma", ir::DType::kF32, {kHidden}, pattern(kHidden, 4));
   const int beta = g.add_weight("beta", ir::DType::kF32, {kHidden}, pattern(kHidden, 5));
-  ir::Op embed = make_op(ir::op_type::kEmbedLayerNorm, "embed",
+  ir::Op embed = make_op(ir::op_name(fb::OpParams::EmbedLayerNorm), "embed",
                          {0, 2, 1, word, pos, type, gamma, beta}, {hidden, mask_bias});
   embed.attrs.set("epsilon", 1e-12f);
   g.ops.push_back(embed);
@@ -81,12 +81,12 @@ ir::Graph tiny_graph() {
   const int wqkv = g.add_weight("wqkv", ir::DType::kF32, {3 * kHidden, kHidden},
                                 pattern(3 * kHidden * kHidden, 6));
   const int bqkv = g.add_weight("bqkv", ir::DType::kF32, {3 * kHidden}, pattern(3 * kHidden, 7));
-  ir::Op qkv_op = make_op(ir::op_type::kMatMul, "qkv", {hidden, wqkv, bqkv, ir::kNoValue}, {qkv});
-  qkv_op.attrs.set("activation", std::string(ir::activation::kNone));
+  ir::Op qkv_op = make_op(ir::op_name(fb::OpParams::MatMul), "qkv", {hidden, wqkv, bqkv, ir::kNoValue}, {qkv});
+  qkv_op.attrs.set("activation", std::string(ir::activation_name(fb::Activation::None)));
   g.ops.push_back(qkv_op);
 
   const int ctx = activation("ctx", kHidden, ir::ValueKind::kIntermediate);
-  ir::Op attention = make_op(ir::op_type::kAttention, "attention", {qkv, mask_bias}, {ctx});
+  ir::Op attention = make_op(ir::op_name(fb::OpParams::Attention), "attention", {qkv, mask_bias}, {ctx});
   attention.attrs.set("num_heads", kHeads);
   attention.attrs.set("head_dim", kHidden / kHeads);
   attention.attrs.set("scale", 0.5f);
@@ -95,14 +95,14 @@ ir::Graph tiny_graph() {
   const int proj = activation("proj", kHidden, ir::ValueKind::kIntermediate);
   const int wo =
       g.add_weight("wo", ir::DType::kF32, {kHidden, kHidden}, pattern(kHidden * kHidden, 8));
-  ir::Op proj_op = make_op(ir::op_type::kMatMul, "proj", {ctx, wo, ir::kNoValue, hidden}, {proj});
-  proj_op.attrs.set("activation", std::string(ir::activation::kGeluTanh));
+  ir::Op proj_op = make_op(ir::op_name(fb::OpParams::MatMul), "proj", {ctx, wo, ir::kNoValue, hidden}, {proj});
+  proj_op.attrs.set("activation", std::string(ir::activation_name(fb::Activation::GeluTanh)));
   g.ops.push_back(proj_op);
 
   const int normed = activation("normed", kHidden, ir::ValueKind::kIntermediate);
   const int gamma2 = g.add_weight("gamma2", ir::DType::kF32, {kHidden}, pattern(kHidden, 9));
   const int beta2 = g.add_weight("beta2", ir::DType::kF32, {kHidden}, pattern(kHidden, 10));
-  ir::Op ln = make_op(ir::op_type::kAddLayerNorm, "ln", {proj, hidden, gamma2, beta2}, {normed});
+  ir::Op ln = make_op(ir::op_name(fb::OpParams::AddLayerNorm), "ln", {proj, hidden, gamma2, beta2}, {normed});
   ln.attrs.set("epsilon", 1e-5f);
   g.ops.push_back(ln);
 
@@ -114,7 +114,7 @@ ir::Graph tiny_graph() {
   const int wp =
       g.add_weight("wp", ir::DType::kF32, {kHidden, kHidden}, pattern(kHidden * kHidden, 11));
   const int bp = g.add_weight("bp", ir::DType::kF32, {kHidden}, pattern(kHidden, 12));
-  g.ops.push_back(make_op(ir::op_type::kPooler, "pooler", {normed, wp, bp}, {pooled}));
+  g.ops.push_back(make_op(ir::op_name(fb::OpParams::Pooler), "pooler", {normed, wp, bp}, {pooled}));
 
   g.outputs = {hidden, pooled};
   g.metadata = {{"architecture", "Tiny"}, {"hidden_size", "4"}};
