@@ -26,6 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace ir = minirt::ir;
+namespace fb = minirt::fb;
 namespace hf = minirt::converter::hf;
 
 hf::BertConfig tiny_config(int64_t layers, bool classifier, const char* act = "gelu") {
