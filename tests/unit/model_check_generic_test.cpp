@@ -195,6 +195,14 @@ TEST_CASE("generic check: GenericMatMul and Gemm") {
                   f32({dim(5), dim(2)})),
            "'y' has shape [5,2], expected [2,5]"},
           {"c", one_op(gemm, {a, b, f32({dim(3)})}, y), "c does not broadcast to the output"},
+          {"outputs",
+           [&] {
+             ModelSpec m = one_op(gemm, {a, b, f32({dim(5)})}, y);
+             m.ops[0].outputs.push_back(static_cast<int32_t>(m.values.size()));
+             m.values.push_back({"z", fb::DType::F32, y.shape});
+             return m;
+           }(),
+           "has 3 inputs and 2 outputs, expected 3 and 1"},
           {"c dtype", one_op(gemm, {a, b, i64({dim(5)})}, y), "'w2' may not be i64"},
           {"dtype", one_op(gemm, {a, b, f32({dim(5)})}, i64({dim(2), dim(5)})),
            "'y' may not be i64"},

@@ -98,6 +98,8 @@ TEST_CASE("model check: file and value rules") {
        "value 8 'hidden' has unknown dtype code 42"},
       {"unknown value kind", [](ModelSpec& m) { m.values[8].kind = static_cast<fb::ValueKind>(7); },
        "unknown value kind code 7"},
+      {"no shape", [](ModelSpec& m) { m.values[8].no_shape = true; },
+       "value 8 'hidden' has no shape"},
       {"rank", [](ModelSpec& m) { m.values[8].shape.assign(9, dim(1)); },
        "value 8 'hidden' has rank 9, above 8"},
       {"zero dim", [](ModelSpec& m) { m.values[8].shape[2] = dim(0); },
@@ -391,6 +393,12 @@ TEST_CASE("model check: Attention, AddLayerNorm and Pooler rules") {
          m.ops[1].inputs[1] = 4;
        },
        "weight 'position' has shape [8,4], expected [4,4]"},
+      {"pooler weight not a weight",
+       [&](ModelSpec& m) {
+         pooler(m);
+         m.ops[1].inputs[1] = 8;
+       },
+       "weight 'hidden' must be a weight"},
       {"pooler bias not a weight",
        [&](ModelSpec& m) {
          pooler(m);

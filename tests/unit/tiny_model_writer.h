@@ -21,6 +21,7 @@ struct SpecValue {
   std::vector<fb::Dim> shape;
   fb::ValueKind kind = fb::ValueKind::Intermediate;
   uint32_t buffer = 0;
+  bool no_shape = false;  // no shape vector at all (a scalar has an empty one)
 };
 
 // An op and its params; each kind reads the fields minirt.fbs gives it.
@@ -156,7 +157,8 @@ inline std::vector<uint8_t> serialize(const ModelSpec& m) {
   std::vector<flatbuffers::Offset<fb::Value>> values;
   for (const SpecValue& v : m.values)
     values.push_back(fb::CreateValue(b, b.CreateString(v.name), v.dtype,
-                                     b.CreateVectorOfStructs(v.shape), v.kind, v.buffer));
+                                     v.no_shape ? 0 : b.CreateVectorOfStructs(v.shape), v.kind,
+                                     v.buffer));
   std::vector<flatbuffers::Offset<fb::Op>> ops;
   for (const SpecOp& op : m.ops)
     ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type, op_params(b, op),
