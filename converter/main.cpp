@@ -166,7 +166,7 @@ void print_explain(const minirt::converter::onnx::OnnxConversion& conversion) {
 // nullopt when the embedding stayed unfused (then --max-seq is needed).
 std::optional<int64_t> position_rows(const minirt::ir::Graph& graph) {
   for (const minirt::ir::Op& op : graph.ops) {
-    if (op.type == minirt::ir::op_type::kEmbedLayerNorm)
+    if (op.type == minirt::ir::op_name(minirt::fb::OpParams::EmbedLayerNorm))
       return graph.values[op.inputs[4]].shape[0].factor;
   }
   return std::nullopt;

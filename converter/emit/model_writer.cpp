@@ -4,11 +4,10 @@
 #include <stdexcept>
 
 #include "converter/emit/atomic_file.h"
-#include "converter/emit/generic_params.h"
-#include "converter/emit/validate.h"
-#include "converter/ir/op_types.h"
+#include "converter/emit/op_params.h"
 #include "format/format_version.h"
 #include "format/minirt_generated.h"
+#include "minirt/minirt.h"
 
 namespace minirt::converter {
 
@@ -32,14 +31,6 @@ fb::ValueKind to_fb(ir::ValueKind kind) {
   throw std::logic_error("unknown value kind");
 }
 
-fb::Activation to_fb_activation(const std::string& name) {
-  if (name == ir::activation::kNone) return fb::Activation::None;
-  if (name == ir::activation::kGeluErf) return fb::Activation::GeluErf;
-  if (name == ir::activation::kGeluTanh) return fb::Activation::GeluTanh;
-  if (name == ir::activation::kTanh) return fb::Activation::Tanh;
-  throw std::logic_error("unknown activation " + name);  // validate_graph rejects it first
-}
-
 fb::Dim to_fb(const ir::Dim& d) {
   auto symbols = fb::DimSymbol::NONE;
   if (d.batch) symbols |= fb::DimSymbol::BATCH;
@@ -47,38 +38,8 @@ fb::Dim to_fb(const ir::Dim& d) {
   return fb::Dim(d.factor, symbols);
 }
 
-// The op's params table and its union tag.
-std::pair<fb::OpParams, flatbuffers::Offset<void>> build_params(flatbuffers::FlatBufferBuilder& b,
-                                                                const ir::Op& op) {
-  const ir::Attributes& a = op.attrs;
-  if (op.type == ir::op_type::kEmbedLayerNorm) {
-    return {fb::OpParams::EmbedLayerNorm,
-            fb::CreateEmbedLayerNorm(b, a.get_float("epsilon")).Union()};
-  }
-  if (op.type == ir::op_type::kMatMul) {
-    return {fb::OpParams::MatMul,
-            fb::CreateMatMul(b, to_fb_activation(a.get_string("activation"))).Union()};
-  }
-  if (op.type == ir::op_type::kAttention) {
-    return {fb::OpParams::Attention,
-            fb::CreateAttention(b, static_cast<int32_t>(a.get_int("num_heads")),
-                                static_cast<int32_t>(a.get_int("head_dim")), a.get_float("scale"))
-                .Union()};
-  }
-  if (op.type == ir::op_type::kAddLayerNorm) {
-    return {fb::OpParams::AddLayerNorm, fb::CreateAddLayerNorm(b, a.get_float("epsilon")).Union()};
-  }
-  if (op.type == ir::op_type::kPooler) {
-    return {fb::OpParams::Pooler, fb::CreatePooler(b).Union()};
-  }
-  return build_generic_params(b, op);
-}
-
-}  // namespace
-
-flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options) {
-  validate_graph(graph, options);
-
+// The graph as a FlatBuffer, unchecked beyond what the file cannot express.
+flatbuffers::DetachedBuffer serialize(const ir::Graph& graph, const EmitOptions& options) {
   size_t weight_bytes = 0;
   for (const ir::Value& v : graph.values) weight_bytes += v.data.size() + kWeightAlignment;
   // Room for every weight plus the tables, so the builder never reallocates.
@@ -89,14 +50,19 @@ flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const Emi
   // The builder aligns relative to the end of the buffer; forcing 64 here
   // also raises its minimum alignment to 64, and Finish pads the front so
   // the whole size is a multiple of it. Hence 64 from the end is 64 from the
-  // start, checked below. (ForceVectorAlignment asserts alignment <=
+  // start, which the loader checks. (ForceVectorAlignment asserts alignment <=
   // FLATBUFFERS_MAX_ALIGNMENT, 32 by default: builds without NDEBUG must
   // define it as 64.)
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
   std::vector<uint32_t> buffer_of_value(graph.values.size(), 0);
   for (size_t id = 0; id < graph.values.size(); ++id) {
     const ir::Value& v = graph.values[id];
-    if (v.kind != ir::ValueKind::kWeight) continue;
+    if (v.kind != ir::ValueKind::kWeight) {
+      if (!v.data.empty())
+        throw std::runtime_error("value " + std::to_string(id) + " '" + v.name +
+                                 "': only weights carry data");
+      continue;
+    }
     b.ForceVectorAlignment(v.data.size(), sizeof(uint8_t), kWeightAlignment);
     auto data = b.CreateVector(v.data.bytes().data(), v.data.size());
     buffer_of_value[id] = static_cast<uint32_t>(buffers.size());
@@ -116,9 +82,17 @@ flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const Emi
   auto values_vec = b.CreateVector(values);
 
   std::vector<flatbuffers::Offset<fb::Op>> ops;
-  for (const ir::Op& op : graph.ops) {
+  for (size_t i = 0; i < graph.ops.size(); ++i) {
+    const ir::Op& op = graph.ops[i];
     auto name = b.CreateString(op.name);
-    auto [params_type, params] = build_params(b, op);
+    std::pair<fb::OpParams, flatbuffers::Offset<void>> params_of;
+    try {
+      params_of = build_op_params(b, op);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("op " + std::to_string(i) + " '" + op.name + "' (" + op.type +
+                               "): " + e.what());
+    }
+    auto [params_type, params] = params_of;
     ops.push_back(fb::CreateOp(b, name, params_type, params, b.CreateVector(op.inputs),
                                b.CreateVector(op.outputs)));
   }
@@ -135,15 +109,20 @@ flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const Emi
                       metadata_vec, options.max_batch, options.max_seq, values_vec, buffers_vec,
                       ops_vec, b.CreateVector(graph.inputs), b.CreateVector(graph.outputs));
   fb::FinishModelBuffer(b, model);
-
-  if (!buffers.empty() && b.GetSize() % kWeightAlignment != 0) {
-    throw std::logic_error("model buffer size is not a multiple of 64; weights would misalign");
-  }
-  flatbuffers::Verifier verifier(b.GetBufferPointer(), b.GetSize());
-  if (!fb::VerifyModelBuffer(verifier)) {
-    throw std::logic_error("the written model fails the FlatBuffers verifier");
-  }
   return b.Release();
+}
+
+}  // namespace
+
+flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options) {
+  flatbuffers::DetachedBuffer buffer = serialize(graph, options);
+  try {
+    Model::load_from_memory({buffer.data(), buffer.size()},
+                            options.source.empty() ? "<converted>" : options.source);
+  } catch (const Error& e) {
+    throw std::runtime_error(std::string("the converter produced an invalid model: ") + e.what());
+  }
+  return buffer;
 }
 
 void write_model_file(const ir::Graph& graph, const EmitOptions& options,

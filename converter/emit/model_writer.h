@@ -13,8 +13,13 @@
 
 namespace minirt::converter {
 
-// Validates the graph (validate_graph), then serializes it. Values keep their
-// IR indices; weights get buffers in value order.
+// Serializes the graph, then validates it by loading the bytes with the
+// runtime's loader (Model::load_from_memory): a model this returns is one
+// the runtime accepts. Values keep their IR indices; weights get buffers in
+// value order. Throws std::runtime_error naming the op or value: for what
+// the file cannot express (an op type or attribute minirt.fbs has no field
+// for), or "the converter produced an invalid model: " and the loader's
+// message.
 flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options);
 
 // build_model_buffer, then an atomic write to `path`.

@@ -29,7 +29,7 @@ struct Value {
 inline constexpr int kNoValue = -1;
 
 struct Op {
-  std::string type;  // an op_type:: name, or an importer's prefixed source op
+  std::string type;  // an ir::op_name(), or an importer's prefixed source op
   std::string name;
   Attributes attrs;
   std::vector<int> inputs;

@@ -1,46 +1,45 @@
-// Op types and attribute spellings of the ops minirt.fbs defines: the
-// IR names them after the schema's OpParams union members, and emit accepts
-// nothing else. An importer that brings in another format's ops keeps their
-// source names under a prefix ("onnx::Add") until a pass rewrites them.
+// The op types and enum spellings the IR shares with minirt.fbs, taken from
+// the generated schema rather than kept by hand: an op minirt.fbs defines
+// has the type of its OpParams member's name ("MatMul", "Elementwise"), and
+// enum attributes (MatMul's "activation", Elementwise's "fn") are spelled as
+// the schema's enum values. An importer that brings in another format's ops
+// keeps their source names under a prefix ("onnx::Add") until a pass
+// rewrites them; emit writes only ops whose type the schema defines.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string_view>
+
+#include "format/minirt_generated.h"
 
 namespace minirt::ir {
 
-namespace op_type {
-inline constexpr std::string_view kEmbedLayerNorm = "EmbedLayerNorm";  // attr: epsilon
-inline constexpr std::string_view kMatMul = "MatMul";                  // attr: activation
-inline constexpr std::string_view kAttention = "Attention";  // attrs: num_heads, head_dim, scale
-inline constexpr std::string_view kAddLayerNorm = "AddLayerNorm";  // attr: epsilon
-inline constexpr std::string_view kPooler = "Pooler";
+// The IR type of an op minirt.fbs defines.
+inline std::string_view op_name(fb::OpParams kind) { return fb::EnumNameOpParams(kind); }
 
-// Generic ops (ONNX semantics; see minirt.fbs).
-inline constexpr std::string_view kElementwise = "Elementwise";  // attr: fn (an ElementwiseFn name)
-inline constexpr std::string_view kGenericMatMul = "GenericMatMul";
-inline constexpr std::string_view kGemm = "Gemm";        // attrs: alpha, beta, trans_a, trans_b
-inline constexpr std::string_view kSoftmax = "Softmax";  // attr: axis
-inline constexpr std::string_view kLayerNormalization = "LayerNormalization";  // axis, epsilon
-inline constexpr std::string_view kReduceMean = "ReduceMean";                  // attr: axes
-inline constexpr std::string_view kReshape = "Reshape";
-inline constexpr std::string_view kTranspose = "Transpose";  // attr: perm
-inline constexpr std::string_view kGather = "Gather";        // attr: axis
-inline constexpr std::string_view kGatherND = "GatherND";
-// attrs: starts (factors), start_symbols (bit 0 batch, bit 1 seq), steps
-inline constexpr std::string_view kSlice = "Slice";
-inline constexpr std::string_view kConcat = "Concat";  // attr: axis
-inline constexpr std::string_view kExpand = "Expand";
-inline constexpr std::string_view kRange = "Range";  // attrs: start, delta
-// attrs: values (factors), value_symbols (bit 0 batch, bit 1 seq)
-inline constexpr std::string_view kDimValues = "DimValues";
-}  // namespace op_type
+// MatMul's "activation" attribute value for an activation.
+inline std::string_view activation_name(fb::Activation activation) {
+  return fb::EnumNameActivation(activation);
+}
 
-// Values of MatMul's "activation" attribute, spelled as minirt.fbs's Activation.
-namespace activation {
-inline constexpr std::string_view kNone = "None";
-inline constexpr std::string_view kGeluErf = "GeluErf";
-inline constexpr std::string_view kGeluTanh = "GeluTanh";
-inline constexpr std::string_view kTanh = "Tanh";
-}  // namespace activation
+// The enum value the schema spells `name`, from flatc's tables (values and
+// name function), e.g. schema_enum(name, fb::EnumValuesActivation(),
+// fb::EnumNameActivation); nullopt when the schema has no such name.
+template <typename Enum, size_t N>
+std::optional<Enum> schema_enum(std::string_view name, const Enum (&values)[N],
+                                const char* (*name_of)(Enum)) {
+  for (Enum value : values)
+    if (name == name_of(value)) return value;
+  return std::nullopt;
+}
+
+// The schema op an IR type names; nullopt for any other type (an
+// importer's "onnx::Add", or the union's NONE).
+inline std::optional<fb::OpParams> schema_op(std::string_view type) {
+  const std::optional<fb::OpParams> kind =
+      schema_enum(type, fb::EnumValuesOpParams(), fb::EnumNameOpParams);
+  return kind == fb::OpParams::NONE ? std::nullopt : kind;
+}
 
 }  // namespace minirt::ir

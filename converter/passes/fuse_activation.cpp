@@ -7,11 +7,12 @@ namespace {
 
 std::string_view activation_of(const ir::Op& op) {
   const std::string_view type = onnx::onnx_op_type(op);
-  if (type == "Tanh") return ir::activation::kTanh;
+  if (type == "Tanh") return ir::activation_name(fb::Activation::Tanh);
   if (type != "Gelu") return {};
   const bool tanh_form =
       op.attrs.has("approximate") && op.attrs.get_string("approximate") == "tanh";
-  return tanh_form ? ir::activation::kGeluTanh : ir::activation::kGeluErf;
+  return tanh_form ? ir::activation_name(fb::Activation::GeluTanh)
+                   : ir::activation_name(fb::Activation::GeluErf);
 }
 
 }  // namespace
@@ -29,8 +30,8 @@ void fuse_activation(PassContext& ctx) {
     const int dense = index.producer_index(src);
     if (dense < 0 || index.use_count(src) != 1) continue;
     ir::Op& matmul = ctx.g.ops[dense];
-    if (matmul.type != ir::op_type::kMatMul ||
-        matmul.attrs.get_string("activation") != ir::activation::kNone)
+    if (matmul.type != ir::op_name(fb::OpParams::MatMul) ||
+        matmul.attrs.get_string("activation") != ir::activation_name(fb::Activation::None))
       continue;
     matmul.attrs.set("activation", std::string(activation));
     matmul.outputs = ctx.g.ops[i].outputs;

@@ -21,10 +21,10 @@ void fuse_add_layer_norm(PassContext& ctx) {
       continue;
     }
     const ir::Op* first = index.producer(add->inputs[0]);
-    const bool first_is_src = first != nullptr && first->type == ir::op_type::kMatMul;
+    const bool first_is_src = first != nullptr && first->type == ir::op_name(fb::OpParams::MatMul);
     const int src = add->inputs[first_is_src ? 0 : 1], residual = add->inputs[first_is_src ? 1 : 0];
     const float epsilon = op.attrs.get_float_or("epsilon", 1e-5f);
-    op.type = ir::op_type::kAddLayerNorm;
+    op.type = ir::op_name(fb::OpParams::AddLayerNorm);
     op.inputs = {src, residual, op.inputs[1], op.inputs[2]};
     op.attrs = {};
     op.attrs.set("epsilon", epsilon);

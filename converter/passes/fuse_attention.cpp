@@ -29,8 +29,8 @@ std::optional<HeadSplit> match_head_split(const ir::Graph& g, const GraphIndex& 
   const ir::Op* linear = index.producer(reshape->inputs[0]);
   if (split.size() != 4 || split[0] != ir::kBatchDim || split[1] != ir::kSeqDim ||
       !split[2].is_constant() || !split[3].is_constant() || linear == nullptr ||
-      linear->type != ir::op_type::kMatMul ||
-      linear->attrs.get_string("activation") != ir::activation::kNone ||
+      linear->type != ir::op_name(fb::OpParams::MatMul) ||
+      linear->attrs.get_string("activation") != ir::activation_name(fb::Activation::None) ||
       linear->inputs[3] != ir::kNoValue || linear->inputs[2] == ir::kNoValue) {
     return std::nullopt;
   }
@@ -133,7 +133,7 @@ void pack_qkv(ir::Graph& g, const AttentionMatch& m, ir::Op& q_op, int qkv) {
 void fuse_attention(PassContext& ctx) {
   int mask_bias = -1;
   for (const ir::Op& op : ctx.g.ops) {
-    if (op.type == ir::op_type::kEmbedLayerNorm) mask_bias = op.outputs[1];
+    if (op.type == ir::op_name(fb::OpParams::EmbedLayerNorm)) mask_bias = op.outputs[1];
   }
   if (mask_bias < 0) {
     ctx.log.push_back("fuse_attention: not tried, no EmbedLayerNorm provides the mask bias");
@@ -151,7 +151,7 @@ void fuse_attention(PassContext& ctx) {
         add_f32_value(ctx.g, context_name + ".qkv",
                       {ir::kBatchDim, ir::kSeqDim, ir::const_dim(3 * m->q.heads * m->q.head_dim)});
     ir::Op& attention = ctx.g.ops[i];
-    attention.type = ir::op_type::kAttention;
+    attention.type = ir::op_name(fb::OpParams::Attention);
     attention.inputs = {qkv, mask_bias};
     attention.attrs = {};
     attention.attrs.set("num_heads", m->q.heads);

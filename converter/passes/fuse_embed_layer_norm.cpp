@@ -85,7 +85,7 @@ void fuse_embed_layer_norm(PassContext& ctx) {
     const int mask_bias = add_f32_value(ctx.g, ctx.g.values[hidden].name + ".mask_bias",
                                         {ir::kBatchDim, ir::kSeqDim});
     const float epsilon = op.attrs.get_float_or("epsilon", 1e-5f);
-    op.type = ir::op_type::kEmbedLayerNorm;
+    op.type = ir::op_name(fb::OpParams::EmbedLayerNorm);
     op.inputs = {graph_input(ctx.g, "input_ids"),
                  graph_input(ctx.g, "token_type_ids"),
                  mask,

@@ -70,10 +70,10 @@ void fuse_linear(PassContext& ctx) {
       weight = add_f32_weight(ctx.g, ctx.g.values[weight].name + ".T", {dims[1], dims[0]},
                               transposed(weight_floats(ctx.g, weight), dims[0], dims[1]));
     }
-    op.type = ir::op_type::kMatMul;
+    op.type = ir::op_name(fb::OpParams::MatMul);
     op.inputs = {m->src, weight, m->bias, ir::kNoValue};
     op.attrs = {};
-    op.attrs.set("activation", std::string(ir::activation::kNone));
+    op.attrs.set("activation", std::string(ir::activation_name(fb::Activation::None)));
     ++fused;
   }
   if (fused > 0)

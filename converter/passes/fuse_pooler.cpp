@@ -12,9 +12,9 @@ void fuse_pooler(PassContext& ctx) {
   for (ir::Op& op : ctx.g.ops) {
     if (onnx::onnx_op_type(op) != "Tanh") continue;
     const ir::Op* dense = index.producer(op.inputs[0]);
-    if (dense == nullptr || dense->type != ir::op_type::kMatMul ||
+    if (dense == nullptr || dense->type != ir::op_name(fb::OpParams::MatMul) ||
         index.use_count(op.inputs[0]) != 1 ||
-        dense->attrs.get_string("activation") != ir::activation::kNone ||
+        dense->attrs.get_string("activation") != ir::activation_name(fb::Activation::None) ||
         dense->inputs[2] == ir::kNoValue) {
       continue;
     }
@@ -25,7 +25,7 @@ void fuse_pooler(PassContext& ctx) {
         ctx.g.values[first->inputs[0]].shape.size() != 3) {
       continue;
     }
-    op.type = ir::op_type::kPooler;
+    op.type = ir::op_name(fb::OpParams::Pooler);
     op.inputs = {first->inputs[0], dense->inputs[1], dense->inputs[2]};
     op.attrs = {};
     ++fused;

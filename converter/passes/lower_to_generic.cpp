@@ -177,7 +177,7 @@ bool lower_to_dim_values(const PassContext& ctx, ir::Op& op) {
   op.attrs.set("values", factors);
   op.attrs.set("value_symbols", symbols);
   op.inputs.clear();
-  op.type = ir::op_type::kDimValues;
+  op.type = ir::op_name(fb::OpParams::DimValues);
   return true;
 }
 
@@ -205,23 +205,23 @@ void lower(PassContext& ctx, ir::Op& op, std::string_view type) {
     }
     op.attrs = {};
     op.attrs.set("fn", fn);
-    op.type = ir::op_type::kElementwise;
+    op.type = ir::op_name(fb::OpParams::Elementwise);
   } else if (listed(kReshapeTypes, type)) {
     op.attrs = {};
     keep_inputs(op, 1);
-    op.type = ir::op_type::kReshape;
+    op.type = ir::op_name(fb::OpParams::Reshape);
   } else if (type == "Expand") {
     keep_inputs(op, 1);
-    op.type = ir::op_type::kExpand;
+    op.type = ir::op_name(fb::OpParams::Expand);
   } else if (type == "ConstantOfShape") {
     // The importer passes the fill value as input 1; ONNX's default is 0.0f.
     const int value = op.inputs.size() > 1 ? op.inputs[1]
                                            : add_f32_weight(ctx.g, op.name + ".value", {1}, {0.0f});
     op.inputs = {value};
     op.attrs = {};
-    op.type = ir::op_type::kExpand;
+    op.type = ir::op_name(fb::OpParams::Expand);
   } else if (type == "MatMul") {
-    op.type = ir::op_type::kGenericMatMul;
+    op.type = ir::op_name(fb::OpParams::GenericMatMul);
   } else if (type == "Gemm") {
     ir::Attributes attrs;
     attrs.set("alpha", op.attrs.get_float_or("alpha", 1.0f));
@@ -230,14 +230,14 @@ void lower(PassContext& ctx, ir::Op& op, std::string_view type) {
     attrs.set("trans_b", op.attrs.get_int_or("transB", 0));
     op.attrs = attrs;
     op.inputs.resize(3, ir::kNoValue);  // c absent: -1, as the file marks it
-    op.type = ir::op_type::kGemm;
+    op.type = ir::op_name(fb::OpParams::Gemm);
   } else if (type == "Softmax" || type == "Concat" || type == "Gather") {
     const int64_t axis = normalized_axis(ctx, op, type == "Gather" ? 0 : -1);
     op.attrs = {};
     op.attrs.set("axis", axis);
-    op.type = type == "Softmax"  ? ir::op_type::kSoftmax
-              : type == "Concat" ? ir::op_type::kConcat
-                                 : ir::op_type::kGather;
+    op.type = type == "Softmax"  ? ir::op_name(fb::OpParams::Softmax)
+              : type == "Concat" ? ir::op_name(fb::OpParams::Concat)
+                                 : ir::op_name(fb::OpParams::Gather);
   } else if (type == "LayerNormalization") {
     if (op.outputs.size() != 1) fail("only the first output (Y) is supported");
     const int64_t axis = normalized_axis(ctx, op, -1);
@@ -245,10 +245,10 @@ void lower(PassContext& ctx, ir::Op& op, std::string_view type) {
     op.attrs = {};
     op.attrs.set("axis", axis);
     op.attrs.set("epsilon", epsilon);
-    op.type = ir::op_type::kLayerNormalization;
+    op.type = ir::op_name(fb::OpParams::LayerNormalization);
   } else if (type == "ReduceMean") {
     lower_reduce_mean(ctx, op);
-    op.type = ir::op_type::kReduceMean;
+    op.type = ir::op_name(fb::OpParams::ReduceMean);
   } else if (type == "Transpose") {
     std::vector<int64_t> perm;
     if (op.attrs.has("perm")) {
@@ -258,16 +258,16 @@ void lower(PassContext& ctx, ir::Op& op, std::string_view type) {
     }
     op.attrs = {};
     op.attrs.set("perm", perm);
-    op.type = ir::op_type::kTranspose;
+    op.type = ir::op_name(fb::OpParams::Transpose);
   } else if (type == "GatherND") {
     if (op.attrs.get_int_or("batch_dims", 0) != 0) fail("batch_dims is not supported");
-    op.type = ir::op_type::kGatherND;
+    op.type = ir::op_name(fb::OpParams::GatherND);
   } else if (type == "Slice") {
     lower_slice(ctx, op);
-    op.type = ir::op_type::kSlice;
+    op.type = ir::op_name(fb::OpParams::Slice);
   } else if (type == "Range") {
     lower_range(ctx, op);
-    op.type = ir::op_type::kRange;
+    op.type = ir::op_name(fb::OpParams::Range);
   } else {
     fail("no generic op computes it");  // has_generic_op lists the types above
   }

@@ -5,6 +5,7 @@
 // batch and seq, so a bound that holds at the corners holds inside.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 
 #include "ops/ref/generic_kernels.h"
@@ -92,7 +93,8 @@ void check_generic_matmul(const OpChecker& c) {
   const bool a_vector = a.size() == 1, b_vector = b.size() == 1;
   if (a_vector) a.insert(a.begin(), fixed(1));
   if (b_vector) b.push_back(fixed(1));
-  if (a.back() != b[b.size() - 2]) c.fail("operands differ in K");
+  if (a.back() != b[b.size() - 2])
+    c.fail("operands differ in K: " + c.in(0).shape_str() + " and " + c.in(1).shape_str());
   const std::optional<Shape> batch =
       broadcast(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
   if (!batch) c.fail("batch dims do not broadcast");
@@ -134,7 +136,7 @@ void check_row_op(const OpChecker& c, const OpInfo& op) {  // Softmax, LayerNorm
   const Shape normalized(x.shape.begin() + op.axis, x.shape.end());
   c.expect(c.in(1), DType::F32, normalized, "scale");
   if (c.inputs() == 3 && c.present(2)) c.expect(c.in(2), DType::F32, normalized, "bias");
-  if (!(op.epsilon > 0.0f)) c.fail("epsilon must be positive");
+  c.positive_finite(op.epsilon, "epsilon");
 }
 
 void check_reduce_mean(const OpChecker& c, const OpInfo& op) {
@@ -166,7 +168,10 @@ void check_reshape(const OpChecker& c, int32_t max_batch, int32_t max_seq) {
   c.arity(1, 1);
   same_dtype(c, c.in(0), c.out(0));
   for (const auto& [b, s] : corners(max_batch, max_seq))
-    if (c.in(0).numel(b, s) != c.out(0).numel(b, s)) c.fail("input and output differ in size");
+    if (c.in(0).numel(b, s) != c.out(0).numel(b, s))
+      c.fail(c.in(0).shape_str() + " and " + c.out(0).shape_str() +
+             " hold different element counts at batch " + std::to_string(b) + ", seq " +
+             std::to_string(s));
 }
 
 void check_transpose(const OpChecker& c, const OpInfo& op) {
@@ -259,6 +264,8 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
   c.arity(0, 1);
   const ValueInfo& out = c.out(0);
   if (op.kind == OpKind::kRange) {
+    if (!std::isfinite(op.start) || !std::isfinite(op.delta))
+      c.fail("start and delta must be finite");
     if (out.shape.size() != 1) c.fail("output must be 1-D");
     return dtype_is(c, out, {DType::F32, DType::I64});
   }
@@ -272,8 +279,6 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
 }  // namespace
 
 void check_generic_op(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32_t max_seq) {
-  for (size_t i = 0; i < c.outputs(); ++i)
-    if (c.out(i).shape.size() > static_cast<size_t>(ref::kMaxDims)) c.fail("rank too large");
   switch (op.kind) {
     case OpKind::kElementwise:
       return check_elementwise(c, op);

@@ -1,6 +1,7 @@
 // The public Model: load, and read-only descriptions of what was loaded.
 #include <cstdio>
 
+#include "runtime/model/mapped_file.h"
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
@@ -13,6 +14,12 @@ std::shared_ptr<const Model> Model::load(const std::string& path) {
   return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 
+std::shared_ptr<const Model> Model::load_from_memory(std::span<const uint8_t> bytes,
+                                                     const std::string& name) {
+  auto impl = load_model_impl(std::make_unique<AlignedCopy>(bytes, name));
+  return std::shared_ptr<const Model>(new Model(std::move(impl)));
+}
+
 ModelSummary Model::summary() const {
   ModelSummary s;
   s.producer = impl_->producer;
@@ -20,7 +27,7 @@ ModelSummary Model::summary() const {
   s.metadata = impl_->metadata;
   s.max_batch = impl_->max_batch;
   s.max_seq = impl_->max_seq;
-  s.file_bytes = impl_->file->size();
+  s.file_bytes = impl_->file->bytes().size();
   s.weight_bytes = impl_->weight_bytes;
   s.num_ops = impl_->ops.size();
   for (const InputLimit& limit : impl_->input_limits)

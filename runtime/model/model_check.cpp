@@ -3,7 +3,9 @@
 // every pointer and size they are handed.
 #include "runtime/model/model_check.h"
 
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "runtime/model/op_checker.h"
 
@@ -14,25 +16,24 @@ void check_embed_layer_norm(const OpChecker& c, const OpInfo& op, int32_t max_se
   c.arity(8, 2);
   const char* roles[] = {"input_ids", "token_type_ids", "attention_mask"};
   for (size_t i = 0; i < 3; ++i) c.expect(c.in(i), DType::I64, {kBatch, kSeq}, roles[i]);
-  const ValueInfo& word = c.in(3);
-  c.expect_weight(word, "word table");
-  const int64_t hidden = c.last_dim(word, "word table");
-  if (word.shape.size() != 2) c.fail("word table must be 2-D");
-  const char* tables[] = {"position table", "token type table"};
-  for (size_t i = 4; i < 6; ++i) {
-    c.expect_weight(c.in(i), tables[i - 4]);
-    if (c.in(i).shape.size() != 2 || c.in(i).shape[1] != fixed(hidden))
-      c.fail(std::string(tables[i - 4]) + " has shape " + c.in(i).shape_str() + ", expected [N," +
-             std::to_string(hidden) + "]");
+  const int64_t hidden = c.last_dim(c.in(3), "word table");
+  const char* tables[] = {"word table", "position table", "token type table"};
+  for (size_t i = 3; i < 6; ++i) {
+    const ValueInfo& table = c.in(i);
+    c.expect_weight(table, tables[i - 3]);
+    if (table.shape.size() != 2) c.fail(std::string(tables[i - 3]) + " must be 2-D");
+    c.expect(table, DType::F32, {table.shape[0], fixed(hidden)}, tables[i - 3]);
   }
   if (c.in(4).shape[0].factor < max_seq)
     c.fail("position table has " + std::to_string(c.in(4).shape[0].factor) +
            " rows, fewer than max_seq " + std::to_string(max_seq));
+  c.expect_weight(c.in(6), "gamma");
   c.expect(c.in(6), DType::F32, {fixed(hidden)}, "gamma");
+  c.expect_weight(c.in(7), "beta");
   c.expect(c.in(7), DType::F32, {fixed(hidden)}, "beta");
   c.expect(c.out(0), DType::F32, {kBatch, kSeq, fixed(hidden)}, "output");
   c.expect(c.out(1), DType::F32, {kBatch, kSeq}, "mask bias");
-  if (!(op.epsilon > 0.0f)) c.fail("epsilon must be positive");
+  c.positive_finite(op.epsilon, "epsilon");
 }
 
 void check_matmul(const OpChecker& c) {
@@ -49,7 +50,10 @@ void check_matmul(const OpChecker& c) {
   c.expect(weight, DType::F32, {fixed(n), fixed(k)}, "weight");
   std::vector<SymDim> dst_shape = src.shape;
   dst_shape.back() = fixed(n);
-  if (c.present(2)) c.expect(c.in(2), DType::F32, {fixed(n)}, "bias");
+  if (c.present(2)) {
+    c.expect_weight(c.in(2), "bias");
+    c.expect(c.in(2), DType::F32, {fixed(n)}, "bias");
+  }
   if (c.present(3)) c.expect(c.in(3), DType::F32, dst_shape, "residual");
   c.expect(c.out(0), DType::F32, dst_shape, "output");
 }
@@ -59,6 +63,7 @@ void check_attention(const OpChecker& c, const OpInfo& op) {
   if (op.num_heads <= 0 || op.head_dim <= 0)
     c.fail("num_heads " + std::to_string(op.num_heads) + " and head_dim " +
            std::to_string(op.head_dim) + " must be positive");
+  c.positive_finite(op.scale, "scale");
   const int64_t width = int64_t{op.num_heads} * op.head_dim;
   c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(3 * width)}, "qkv");
   c.expect(c.in(1), DType::F32, {kBatch, kSeq}, "mask bias");
@@ -70,10 +75,12 @@ void check_add_layer_norm(const OpChecker& c, const OpInfo& op) {
   const int64_t hidden = c.last_dim(c.in(0), "source");
   c.expect(c.in(1), DType::F32, c.in(0).shape, "residual");
   c.expect(c.in(0), DType::F32, c.in(0).shape, "source");
+  c.expect_weight(c.in(2), "gamma");
   c.expect(c.in(2), DType::F32, {fixed(hidden)}, "gamma");
+  c.expect_weight(c.in(3), "beta");
   c.expect(c.in(3), DType::F32, {fixed(hidden)}, "beta");
   c.expect(c.out(0), DType::F32, c.in(0).shape, "output");
-  if (!(op.epsilon > 0.0f)) c.fail("epsilon must be positive");
+  c.positive_finite(op.epsilon, "epsilon");
 }
 
 void check_pooler(const OpChecker& c) {
@@ -82,8 +89,21 @@ void check_pooler(const OpChecker& c) {
   c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(hidden)}, "hidden");
   c.expect_weight(c.in(1), "weight");
   c.expect(c.in(1), DType::F32, {fixed(hidden), fixed(hidden)}, "weight");
+  c.expect_weight(c.in(2), "bias");
   c.expect(c.in(2), DType::F32, {fixed(hidden)}, "bias");
   c.expect(c.out(0), DType::F32, {kBatch, fixed(hidden)}, "output");
+}
+
+// Every value has a name of its own: outputs are found by name, and ops
+// are described by their values' names.
+void check_value_names(const Model::Impl& impl) {
+  std::set<std::string_view> names;
+  for (size_t v = 0; v < impl.values.size(); ++v) {
+    const std::string& name = impl.values[v].name;
+    if (name.empty()) throw Error("value " + std::to_string(v) + " has no name");
+    if (!names.insert(name).second)
+      throw Error("value " + std::to_string(v) + " '" + name + "': the name is used twice");
+  }
 }
 
 // Graph inputs: the three BERT inputs by name, i64 [B,S].
@@ -97,9 +117,8 @@ void check_graph_inputs(Model::Impl& impl) {
     if (value.kind != ValueKind::kInput || value.dtype != DType::I64 ||
         value.shape != std::vector<SymDim>{kBatch, kSeq})
       throw Error("graph input '" + value.name + "' must be an i64 input of shape [B,S]");
-    for (int32_t other : impl.inputs)
-      if (other != v && impl.values[static_cast<size_t>(other)].name == value.name)
-        throw Error("graph input '" + value.name + "' is listed twice");
+    for (const InputLimit& listed : impl.input_limits)
+      if (listed.value == v) throw Error("graph input '" + value.name + "' is listed twice");
     impl.input_limits.push_back(InputLimit{v, 0, false});
   }
 }
@@ -138,13 +157,20 @@ std::vector<int32_t> check_wiring(const Model::Impl& impl) {
       ready[static_cast<size_t>(v)] = true;
     }
   }
+  std::vector<bool> listed(impl.values.size(), false);
   for (int32_t v : impl.outputs) {
     const ValueInfo& value = impl.values[static_cast<size_t>(v)];
     if (value.kind != ValueKind::kOutput || value.dtype != DType::F32 ||
         !ready[static_cast<size_t>(v)] || value.shape.size() > static_cast<size_t>(kMaxRank))
       throw Error("graph output '" + value.name + "' must be an f32 output value of rank <= " +
                   std::to_string(kMaxRank) + " written by an op");
+    if (listed[static_cast<size_t>(v)])
+      throw Error("graph output '" + value.name + "' is listed twice");
+    listed[static_cast<size_t>(v)] = true;
   }
+  for (size_t v = 0; v < impl.values.size(); ++v)
+    if (impl.values[v].kind == ValueKind::kOutput && !listed[v])
+      throw Error("output value '" + impl.values[v].name + "' is not a graph output");
   return last_read;
 }
 
@@ -195,6 +221,7 @@ void plan_model_arena(Model::Impl& impl, const std::vector<int32_t>& last_read) 
 }  // namespace
 
 void check_model(Model::Impl& impl) {
+  check_value_names(impl);
   check_graph_inputs(impl);
   const std::vector<int32_t> last_read = check_wiring(impl);
   for (size_t i = 0; i < impl.ops.size(); ++i) {

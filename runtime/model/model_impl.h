@@ -10,7 +10,7 @@
 #include "format/dtype_info.h"
 #include "minirt/minirt.h"
 #include "ops/op_types.h"
-#include "runtime/model/mapped_file.h"
+#include "runtime/model/model_bytes.h"
 #include "runtime/model/shared_prepared.h"
 #include "runtime/plan/arena_planner.h"
 
@@ -38,7 +38,7 @@ struct ValueInfo {
   DType dtype = DType::F32;
   ValueKind kind = ValueKind::kIntermediate;
   std::vector<SymDim> shape;
-  const uint8_t* weight = nullptr;  // kWeight: the bytes in the mmapped file
+  const uint8_t* weight = nullptr;  // kWeight: the bytes in Impl::file
   size_t max_bytes = 0;             // bytes at the model's max batch and seq
 
   int64_t numel(int64_t batch_size, int64_t seq_len) const;
@@ -104,7 +104,7 @@ struct InputLimit {
 };
 
 struct Model::Impl {
-  std::unique_ptr<MappedFile> file;
+  std::unique_ptr<const ModelBytes> file;  // the mapped file or the aligned copy
   std::string producer, source;
   std::vector<std::pair<std::string, std::string>> metadata;
   int32_t max_batch = 0, max_seq = 0;
@@ -119,7 +119,8 @@ struct Model::Impl {
   mutable SharedPrepared prepared;
 };
 
-// Builds the Impl from a mapped file: verifier, then our own checks.
-std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file);
+// Builds the Impl from a mapped file or bytes in memory: verifier, then our
+// own checks. Errors name bytes->name().
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> bytes);
 
 }  // namespace minirt

@@ -1,6 +1,7 @@
-// From mapped bytes to Model::Impl: the FlatBuffers verifier first, then a
-// translation into plain structs with every index range-checked, then the
-// per-op checks (model_check.cpp) and the arena plan.
+// From a model's bytes (a mapped file or an aligned copy) to Model::Impl:
+// the FlatBuffers verifier first, then a translation into plain structs with
+// every index range-checked, then the per-op checks (model_check.cpp) and
+// the arena plan.
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
@@ -20,8 +21,8 @@ namespace {
 // below int64 overflow when multiplied by element sizes.
 constexpr int64_t kMaxElements = int64_t{1} << 40;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw Error("invalid model '" + path + "': " + what);
+[[noreturn]] void fail(const std::string& name, const std::string& what) {
+  throw Error("invalid model '" + name + "': " + what);
 }
 
 ValueKind kind_from(fb::ValueKind kind) {
@@ -67,8 +68,8 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   if (!src->shape()) throw Error(where + " has no shape");
   // The verifier checks a struct vector's length field (4-byte aligned), not
   // its elements: a corrupt offset can leave the int64 dims misaligned. The
-  // map starts on a page, so this is alignment within the file. (An empty
-  // shape, a scalar's, has no element to align.)
+  // bytes start on a 64-byte boundary (a page for a map), so this is
+  // alignment within the file. (An empty shape, a scalar's, has none.)
   if (src->shape()->size() > 0 &&
       reinterpret_cast<uintptr_t>(src->shape()->Data()) % alignof(fb::Dim) != 0)
     throw Error(where + " has a misaligned shape (corrupt file)");
@@ -111,19 +112,20 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
 OpInfo read_op(const fb::Op& src, int32_t num_values) {
   OpInfo op;
   op.name = str_or_empty(src.name());
-  auto indices = [&](const flatbuffers::Vector<int32_t>* list, const char* role) {
+  // Only an optional input may be absent (-1).
+  auto indices = [&](const flatbuffers::Vector<int32_t>* list, const char* role, int32_t lowest) {
     std::vector<int32_t> out;
     if (!list) return out;
     for (int32_t v : *list) {
-      if (v < -1 || v >= num_values)
+      if (v < lowest || v >= num_values)
         throw Error("op '" + op.name + "' " + role + " index " + std::to_string(v) +
                     " is out of range");
       out.push_back(v);
     }
     return out;
   };
-  op.inputs = indices(src.inputs(), "input");
-  op.outputs = indices(src.outputs(), "output");
+  op.inputs = indices(src.inputs(), "input", -1);
+  op.outputs = indices(src.outputs(), "output", 0);
   switch (src.params_type()) {
     case fb::OpParams::EmbedLayerNorm:
       op.kind = OpKind::kEmbedLayerNorm;
@@ -174,23 +176,23 @@ std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list, i
 
 }  // namespace
 
-std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
-  const std::string path = file->path();
-  const uint8_t* bytes = file->data();
-  const size_t size = file->size();
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> file) {
+  const std::string& name = file->name();
+  const uint8_t* bytes = file->bytes().data();
+  const size_t size = file->bytes().size();
   if (size < 8)
-    fail(path, "file is " + std::to_string(size) + " bytes, too short to be a minirt model");
+    fail(name, "only " + std::to_string(size) + " bytes, too short to be a minirt model");
   if (!fb::ModelBufferHasIdentifier(bytes))
-    fail(path, "file identifier is not '" + std::string(fb::ModelIdentifier()) +
+    fail(name, "file identifier is not '" + std::string(fb::ModelIdentifier()) +
                    "' (not a minirt model file)");
-  if (size > FLATBUFFERS_MAX_BUFFER_SIZE) fail(path, "file is larger than 2 GiB");
+  if (size > FLATBUFFERS_MAX_BUFFER_SIZE) fail(name, "larger than 2 GiB");
   flatbuffers::Verifier verifier(bytes, size, /*max_depth=*/64, /*max_tables=*/10'000'000);
   if (!fb::VerifyModelBuffer(verifier))
-    fail(path, "FlatBuffers verification failed (truncated or corrupt file)");
+    fail(name, "FlatBuffers verification failed (truncated or corrupt file)");
 
   const fb::Model& root = *fb::GetModel(bytes);
   if (root.version() != kFormatVersion)
-    fail(path, "format version " + std::to_string(root.version()) + ", this minirt reads version " +
+    fail(name, "format version " + std::to_string(root.version()) + ", this minirt reads version " +
                    std::to_string(kFormatVersion));
 
   auto impl = std::make_unique<Model::Impl>();
@@ -220,7 +222,7 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<MappedFile> file) {
     impl->outputs = read_index_list(root.outputs(), num_values, "graph output", false);
     check_model(*impl);
   } catch (const Error& e) {
-    fail(path, e.what());
+    fail(name, e.what());
   }
   impl->file = std::move(file);
   return impl;

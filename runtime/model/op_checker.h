@@ -2,6 +2,7 @@
 // Error naming the op and what was expected.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,6 @@ class OpChecker {
       fail("has " + std::to_string(op_.inputs.size()) + " inputs and " +
            std::to_string(op_.outputs.size()) + " outputs, expected " + std::to_string(inputs) +
            " and " + std::to_string(outputs));
-    for (int32_t v : op_.outputs)
-      if (v < 0) fail("has an absent output");
   }
 
   bool present(size_t i) const { return op_.inputs[i] >= 0; }
@@ -39,7 +38,6 @@ class OpChecker {
   }
   const ValueInfo& out(size_t i) const { return impl_.values[static_cast<size_t>(op_.outputs[i])]; }
   size_t inputs() const { return op_.inputs.size(); }
-  size_t outputs() const { return op_.outputs.size(); }
 
   void expect(const ValueInfo& value, DType dtype, const std::vector<SymDim>& shape,
               const char* role) const {
@@ -52,6 +50,11 @@ class OpChecker {
       fail(std::string(role) + " '" + value.name + "' has shape " + value.shape_str() +
            ", expected " + expected.shape_str());
     }
+  }
+  // A float attribute that scales or divides: epsilon, scale.
+  void positive_finite(float x, const char* attr) const {
+    if (!(std::isfinite(x) && x > 0.0f))
+      fail(std::string(attr) + " must be positive and finite, is " + std::to_string(x));
   }
   void expect_weight(const ValueInfo& value, const char* role) const {
     if (value.kind != ValueKind::kWeight)

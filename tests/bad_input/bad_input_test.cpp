@@ -47,6 +47,8 @@ std::string load_error(const std::string& path) {
 TEST_CASE("bad file: missing, empty, truncated, not a minirt file") {
   CHECK(load_error("/nonexistent/model.fb").find("cannot open '/nonexistent/model.fb'") !=
         std::string::npos);
+  CHECK(load_error(MINIRT_BINARY_DIR) ==
+        "'" + std::string(MINIRT_BINARY_DIR) + "' is not a regular file");
   CHECK(load_error(write_bytes({}, "empty")).find("is empty") != std::string::npos);
   CHECK(load_error(write_bytes({1, 2, 3}, "short")).find("too short") != std::string::npos);
 

@@ -26,6 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace ir = minirt::ir;
+namespace fb = minirt::fb;
 namespace hf = minirt::converter::hf;
 
 hf::BertConfig tiny_config(int64_t layers, bool classifier, const char* act = "gelu") {
@@ -143,10 +144,10 @@ TEST_CASE("bert builder: the fused op list of a BertModel, 1 and 3 layers") {
     CHECK(layer[3].name == p + "attention_ln");
     CHECK(names(g, layer[3].inputs)[0] == p + "attention_out");
     CHECK(layer[4].name == p + "ffn_in");
-    CHECK(layer[4].attrs.get_string("activation") == ir::activation::kGeluErf);
+    CHECK(layer[4].attrs.get_string("activation") == ir::activation_name(fb::Activation::GeluErf));
     CHECK(ir::to_string(value(g, layer[4].outputs[0]).shape) == "[B,S,16]");
     CHECK(layer[5].name == p + "ffn_out");
-    CHECK(layer[5].attrs.get_string("activation") == ir::activation::kNone);
+    CHECK(layer[5].attrs.get_string("activation") == ir::activation_name(fb::Activation::None));
     CHECK(layer[6].name == p + "output_ln");
     CHECK(names(g, layer[6].inputs) == std::vector<std::string>{p + "ffn_out", p + "attention_ln",
                                                                 p + "output.LayerNorm.weight",
@@ -161,7 +162,7 @@ TEST_CASE("bert builder: the fused op list of a BertModel, 1 and 3 layers") {
 TEST_CASE("bert builder: tanh GELU variants give GeluTanh") {
   const hf::BertConfig config = tiny_config(1, false, "gelu_new");
   const ir::Graph g = hf::build_bert_graph(config, hf::random_bert_tensors(config, 1));
-  CHECK(g.ops[5].attrs.get_string("activation") == ir::activation::kGeluTanh);
+  CHECK(g.ops[5].attrs.get_string("activation") == ir::activation_name(fb::Activation::GeluTanh));
 }
 
 TEST_CASE("bert builder: a sequence classifier ends in logits") {

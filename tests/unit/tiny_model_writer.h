@@ -1,10 +1,12 @@
 // Builds small .fb files by hand, straight through FlatBuffers, so loader
-// tests can write models the converter would refuse to emit.
+// tests can write models the loader must refuse: every op kind, fused and
+// generic, with its params.
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -14,25 +16,39 @@
 namespace minirt::test {
 
 struct SpecValue {
-  std::string name;
+  std::string name{};
   fb::DType dtype = fb::DType::F32;
   std::vector<fb::Dim> shape;
   fb::ValueKind kind = fb::ValueKind::Intermediate;
   uint32_t buffer = 0;
+  bool no_shape = false;  // no shape vector at all (a scalar has an empty one)
 };
 
+// An op and its params; each kind reads the fields minirt.fbs gives it.
 struct SpecOp {
-  std::string name;
+  std::string name{};
   fb::OpParams type = fb::OpParams::MatMul;
-  float epsilon = 1e-12f;
-  std::vector<int32_t> inputs, outputs;
+  float epsilon = 1e-12f;  // EmbedLayerNorm, AddLayerNorm, LayerNormalization
+  std::vector<int32_t> inputs{}, outputs{};
+  fb::Activation activation = fb::Activation::None;  // MatMul
+  int32_t num_heads = 1, head_dim = 4;               // Attention
+  float scale = 0.5f;                                // Attention
+  fb::ElementwiseFn fn = fb::ElementwiseFn::Add;     // Elementwise
+  int32_t axis = 0;                                  // Softmax ... Concat
+  std::vector<int32_t> axes{};                       // ReduceMean axes, Transpose perm
+  std::vector<fb::Dim> dims{};                       // Slice starts, DimValues values
+  std::vector<int64_t> steps{};                      // Slice
+  float alpha = 1.0f, beta = 1.0f;                   // Gemm
+  bool trans_a = false, trans_b = false;             // Gemm
+  double start = 0.0, delta = 1.0;                   // Range
 };
 
 struct ModelSpec {
   uint32_t version = 1;
   int32_t max_batch = 2, max_seq = 8;
   std::vector<SpecValue> values;
-  std::vector<std::vector<float>> buffers;
+  std::vector<std::vector<uint8_t>> buffers;
+  size_t buffer_alignment = 64;  // of each buffer's bytes in the file
   std::vector<SpecOp> ops;
   std::vector<int32_t> inputs, outputs;
 };
@@ -41,13 +57,20 @@ inline fb::Dim dim(int64_t n) { return fb::Dim(n, fb::DimSymbol::NONE); }
 inline fb::Dim batch_dim() { return fb::Dim(1, fb::DimSymbol::BATCH); }
 inline fb::Dim seq_dim() { return fb::Dim(1, fb::DimSymbol::SEQ); }
 
+// `count` floats of `value`, as buffer bytes.
+inline std::vector<uint8_t> floats(size_t count, float value) {
+  std::vector<uint8_t> bytes(count * sizeof(float));
+  for (size_t i = 0; i < count; ++i) std::memcpy(&bytes[i * sizeof(float)], &value, sizeof value);
+  return bytes;
+}
+
 // EmbedLayerNorm (vocab 10, hidden 4, 8 positions, 2 types) then a MatMul
 // to 3 outputs with bias: a valid model every test mutates one way.
 inline ModelSpec valid_spec() {
   ModelSpec m;
   const std::vector<fb::Dim> bs = {batch_dim(), seq_dim()};
   auto weight = [&](const std::string& name, std::vector<fb::Dim> shape, size_t count) {
-    m.buffers.emplace_back(count, 0.5f);
+    m.buffers.push_back(floats(count, 0.5f));
     m.values.push_back({name, fb::DType::F32, std::move(shape), fb::ValueKind::Weight,
                         static_cast<uint32_t>(m.buffers.size() - 1)});
   };
@@ -77,42 +100,69 @@ inline ModelSpec valid_spec() {
   return m;
 }
 
+// The op's params table; an unknown type (a newer file's op) gets a Pooler's
+// empty table.
+inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, const SpecOp& op) {
+  switch (op.type) {
+    case fb::OpParams::EmbedLayerNorm:
+      return fb::CreateEmbedLayerNorm(b, op.epsilon).Union();
+    case fb::OpParams::MatMul:
+      return fb::CreateMatMul(b, op.activation).Union();
+    case fb::OpParams::Attention:
+      return fb::CreateAttention(b, op.num_heads, op.head_dim, op.scale).Union();
+    case fb::OpParams::AddLayerNorm:
+      return fb::CreateAddLayerNorm(b, op.epsilon).Union();
+    case fb::OpParams::Elementwise:
+      return fb::CreateElementwise(b, op.fn).Union();
+    case fb::OpParams::GenericMatMul:
+      return fb::CreateGenericMatMul(b).Union();
+    case fb::OpParams::Gemm:
+      return fb::CreateGemm(b, op.alpha, op.beta, op.trans_a, op.trans_b).Union();
+    case fb::OpParams::Softmax:
+      return fb::CreateSoftmax(b, op.axis).Union();
+    case fb::OpParams::LayerNormalization:
+      return fb::CreateLayerNormalization(b, op.axis, op.epsilon).Union();
+    case fb::OpParams::ReduceMean:
+      return fb::CreateReduceMean(b, b.CreateVector(op.axes)).Union();
+    case fb::OpParams::Reshape:
+      return fb::CreateReshape(b).Union();
+    case fb::OpParams::Transpose:
+      return fb::CreateTranspose(b, b.CreateVector(op.axes)).Union();
+    case fb::OpParams::Gather:
+      return fb::CreateGather(b, op.axis).Union();
+    case fb::OpParams::GatherND:
+      return fb::CreateGatherND(b).Union();
+    case fb::OpParams::Slice:
+      return fb::CreateSlice(b, b.CreateVectorOfStructs(op.dims), b.CreateVector(op.steps)).Union();
+    case fb::OpParams::Concat:
+      return fb::CreateConcat(b, op.axis).Union();
+    case fb::OpParams::Expand:
+      return fb::CreateExpand(b).Union();
+    case fb::OpParams::Range:
+      return fb::CreateRange(b, op.start, op.delta).Union();
+    case fb::OpParams::DimValues:
+      return fb::CreateDimValues(b, b.CreateVectorOfStructs(op.dims)).Union();
+    default:
+      return fb::CreatePooler(b).Union();
+  }
+}
+
 inline std::vector<uint8_t> serialize(const ModelSpec& m) {
   flatbuffers::FlatBufferBuilder b;
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
   for (const auto& data : m.buffers) {
-    b.ForceVectorAlignment(data.size() * sizeof(float), 1, 64);
-    auto bytes =
-        b.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size() * sizeof(float));
-    buffers.push_back(fb::CreateBuffer(b, bytes));
+    b.ForceVectorAlignment(data.size(), 1, m.buffer_alignment);
+    buffers.push_back(fb::CreateBuffer(b, b.CreateVector(data)));
   }
   std::vector<flatbuffers::Offset<fb::Value>> values;
   for (const SpecValue& v : m.values)
     values.push_back(fb::CreateValue(b, b.CreateString(v.name), v.dtype,
-                                     b.CreateVectorOfStructs(v.shape), v.kind, v.buffer));
+                                     v.no_shape ? 0 : b.CreateVectorOfStructs(v.shape), v.kind,
+                                     v.buffer));
   std::vector<flatbuffers::Offset<fb::Op>> ops;
-  for (const SpecOp& op : m.ops) {
-    flatbuffers::Offset<void> params;
-    switch (op.type) {
-      case fb::OpParams::EmbedLayerNorm:
-        params = fb::CreateEmbedLayerNorm(b, op.epsilon).Union();
-        break;
-      case fb::OpParams::AddLayerNorm:
-        params = fb::CreateAddLayerNorm(b, op.epsilon).Union();
-        break;
-      case fb::OpParams::MatMul:
-        params = fb::CreateMatMul(b).Union();
-        break;
-      case fb::OpParams::Pooler:
-        params = fb::CreatePooler(b).Union();
-        break;
-      default:
-        params = fb::CreateAttention(b, 1, 4, 0.5f).Union();
-        break;
-    }
-    ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type, params,
+  for (const SpecOp& op : m.ops)
+    ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type, op_params(b, op),
                                b.CreateVector(op.inputs), b.CreateVector(op.outputs)));
-  }
   auto root =
       fb::CreateModel(b, m.version, b.CreateString("test"), b.CreateString("tiny_model_writer"), 0,
                       m.max_batch, m.max_seq, b.CreateVector(values), b.CreateVector(buffers),

@@ -41,7 +41,7 @@ class BertGraphBuilder {
     int hidden = add_value("embeddings", {kBatchDim, kSeqDim, ir::const_dim(h_)});
     const int mask_bias = add_value("mask_bias", {kBatchDim, kSeqDim});
     ir::Op embed =
-        op(ir::op_type::kEmbedLayerNorm, "embeddings",
+        op(ir::op_name(fb::OpParams::EmbedLayerNorm), "embeddings",
            {input_ids, token_type_ids, attention_mask, weight("embeddings.word_embeddings.weight"),
             weight("embeddings.position_embeddings.weight"),
             weight("embeddings.token_type_embeddings.weight"),
@@ -60,12 +60,13 @@ class BertGraphBuilder {
 
     const int pooled =
         add_value(classifier ? "pooled" : "pooler_output", {kBatchDim, ir::const_dim(h_)});
-    g_.ops.push_back(op(ir::op_type::kPooler, "pooler",
+    g_.ops.push_back(op(ir::op_name(fb::OpParams::Pooler), "pooler",
                         {hidden, weight("pooler.dense.weight"), weight("pooler.dense.bias")},
                         {pooled}));
     if (classifier) {
       const int logits = add_value("logits", {kBatchDim, ir::const_dim(c_.num_labels)});
-      add_matmul("classifier", pooled, "classifier", ir::activation::kNone, logits);
+      add_matmul("classifier", pooled, "classifier", ir::activation_name(fb::Activation::None),
+                 logits);
       mark_output(logits);
     } else {
       mark_output(pooled);
@@ -83,7 +84,8 @@ class BertGraphBuilder {
     add_qkv_matmul(l, name + "qkv", hidden, qkv);
 
     const int ctx = add_value(name + "attention", activation_shape(h_));
-    ir::Op attention = op(ir::op_type::kAttention, name + "attention", {qkv, mask_bias}, {ctx});
+    ir::Op attention =
+        op(ir::op_name(fb::OpParams::Attention), name + "attention", {qkv, mask_bias}, {ctx});
     attention.attrs.set("num_heads", c_.num_heads);
     attention.attrs.set("head_dim", c_.head_dim());
     attention.attrs.set("scale", static_cast<float>(1.0 / std::sqrt(double(c_.head_dim()))));
@@ -91,18 +93,19 @@ class BertGraphBuilder {
 
     const int attn_proj = add_value(name + "attention_out", activation_shape(h_));
     add_matmul(name + "attention_out", ctx, layer_tensor(l, "attention.output.dense"),
-               ir::activation::kNone, attn_proj);
+               ir::activation_name(fb::Activation::None), attn_proj);
     const int hidden_attn = add_value(name + "attention_ln", activation_shape(h_));
     add_layer_norm(name + "attention_ln", attn_proj, hidden,
                    layer_tensor(l, "attention.output.LayerNorm"), hidden_attn);
 
     const int inter = add_value(name + "ffn_in", activation_shape(c_.intermediate_size));
     add_matmul(name + "ffn_in", hidden_attn, layer_tensor(l, "intermediate.dense"),
-               c_.gelu == GeluKind::kErf ? ir::activation::kGeluErf : ir::activation::kGeluTanh,
+               c_.gelu == GeluKind::kErf ? ir::activation_name(fb::Activation::GeluErf)
+                                         : ir::activation_name(fb::Activation::GeluTanh),
                inter);
     const int ffn_proj = add_value(name + "ffn_out", activation_shape(h_));
-    add_matmul(name + "ffn_out", inter, layer_tensor(l, "output.dense"), ir::activation::kNone,
-               ffn_proj);
+    add_matmul(name + "ffn_out", inter, layer_tensor(l, "output.dense"),
+               ir::activation_name(fb::Activation::None), ffn_proj);
     const int next =
         add_value(out_name.empty() ? name + "output_ln" : out_name, activation_shape(h_));
     add_layer_norm(name + "output_ln", ffn_proj, hidden_attn, layer_tensor(l, "output.LayerNorm"),
@@ -128,8 +131,9 @@ class BertGraphBuilder {
                                      ir::WeightBytes::owned(std::move(w)));
     const int bias = g_.add_weight(fused + ".bias", ir::DType::kF32, {3 * h_},
                                    ir::WeightBytes::owned(std::move(b)));
-    ir::Op matmul = op(ir::op_type::kMatMul, name, {src, weight, bias, ir::kNoValue}, {dst});
-    matmul.attrs.set("activation", std::string(ir::activation::kNone));
+    ir::Op matmul =
+        op(ir::op_name(fb::OpParams::MatMul), name, {src, weight, bias, ir::kNoValue}, {dst});
+    matmul.attrs.set("activation", std::string(ir::activation_name(fb::Activation::None)));
     g_.ops.push_back(std::move(matmul));
   }
 
@@ -137,7 +141,7 @@ class BertGraphBuilder {
   void add_matmul(const std::string& name, int src, const std::string& dense,
                   std::string_view activation, int dst) {
     ir::Op matmul =
-        op(ir::op_type::kMatMul, name,
+        op(ir::op_name(fb::OpParams::MatMul), name,
            {src, weight(dense + ".weight"), weight(dense + ".bias"), ir::kNoValue}, {dst});
     matmul.attrs.set("activation", std::string(activation));
     g_.ops.push_back(std::move(matmul));
@@ -145,7 +149,7 @@ class BertGraphBuilder {
 
   void add_layer_norm(const std::string& name, int src, int residual, const std::string& ln,
                       int dst) {
-    ir::Op norm = op(ir::op_type::kAddLayerNorm, name,
+    ir::Op norm = op(ir::op_name(fb::OpParams::AddLayerNorm), name,
                      {src, residual, weight(ln + ".weight"), weight(ln + ".bias")}, {dst});
     norm.attrs.set("epsilon", c_.layer_norm_eps);
     g_.ops.push_back(std::move(norm));

@@ -91,6 +91,13 @@ class Model {
   // mmaps the file, runs the FlatBuffers verifier and checks every index,
   // dtype and shape. Throws Error naming the problem.
   static std::shared_ptr<const Model> load(const std::string& path);
+  // The same from a model file's bytes in memory, for callers that keep
+  // models in their own storage. Weights are read in place and must start on
+  // 64-byte boundaries, so the bytes are copied into a buffer of the model's
+  // own: the caller's may go away (or be misaligned) once this returns.
+  // Errors name the model `name`.
+  static std::shared_ptr<const Model> load_from_memory(std::span<const uint8_t> bytes,
+                                                       const std::string& name = "<memory>");
 
   ModelSummary summary() const;
   // One line per op: "3 MatMul(gelu_erf) encoder.layer.0.ffn_in  [B,S,768] -> [B,S,3072]".
