@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "ops/ref/generic_kernels.h"
+#include "runtime/model/checked_math.h"
 #include "runtime/model/op_checker.h"
 
 namespace minirt {
@@ -222,11 +223,16 @@ void check_slice(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32_
   for (size_t a = 0; a < rank; ++a) {
     if (op.steps[a] == 0) c.fail("step 0 on axis " + std::to_string(a));
     for (const auto& [b, s] : corners(max_batch, max_seq)) {
+      const std::string where = "axis " + std::to_string(a) + " reads past the input at batch " +
+                                std::to_string(b) + ", seq " + std::to_string(s);
+      // Counts and extents are values' dims (bounded at load); the start and
+      // the step are the file's own numbers.
       const int64_t count = out.shape[a].eval(b, s), extent = x.shape[a].eval(b, s);
-      const int64_t first = op.dims[a].eval(b, s), last = first + (count - 1) * op.steps[a];
-      if (first < 0 || first >= extent || last < 0 || last >= extent)
-        c.fail("axis " + std::to_string(a) + " reads past the input at batch " + std::to_string(b) +
-               ", seq " + std::to_string(s));
+      const std::optional<int64_t> first = checked_eval(op.dims[a], b, s);
+      const std::optional<int64_t> span = checked_mul(count - 1, op.steps[a]);
+      const std::optional<int64_t> last = first && span ? checked_add(*first, *span) : std::nullopt;
+      if (!last) c.fail(where + " (the start or the step overflows)");
+      if (*first < 0 || *first >= extent || *last < 0 || *last >= extent) c.fail(where);
     }
   }
 }
@@ -245,7 +251,10 @@ void check_concat(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32
       for (size_t a = 0; a < out.shape.size(); ++a)
         if (a != static_cast<size_t>(op.axis) && part.shape[a] != out.shape[a])
           c.fail("'" + part.name + "' differs from the output off the axis");
-      total += part.shape[static_cast<size_t>(op.axis)].eval(b, s);
+      const std::optional<int64_t> sum =
+          checked_add(total, part.shape[static_cast<size_t>(op.axis)].eval(b, s));
+      if (!sum) c.fail("the parts' sizes overflow");
+      total = *sum;
     }
     if (total != out.shape[static_cast<size_t>(op.axis)].eval(b, s))
       c.fail("the parts do not add up to the output");

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/model/checked_math.h"
 #include "runtime/model/op_checker.h"
 
 namespace minirt {
@@ -64,8 +65,10 @@ void check_attention(const OpChecker& c, const OpInfo& op) {
     c.fail("num_heads " + std::to_string(op.num_heads) + " and head_dim " +
            std::to_string(op.head_dim) + " must be positive");
   c.positive_finite(op.scale, "scale");
-  const int64_t width = int64_t{op.num_heads} * op.head_dim;
-  c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(3 * width)}, "qkv");
+  const int64_t width = int64_t{op.num_heads} * op.head_dim;  // below 2^62: no overflow
+  const std::optional<int64_t> qkv_width = checked_mul(3, width);
+  if (!qkv_width) c.fail("num_heads x head_dim x 3 overflows");
+  c.expect(c.in(0), DType::F32, {kBatch, kSeq, fixed(*qkv_width)}, "qkv");
   c.expect(c.in(1), DType::F32, {kBatch, kSeq}, "mask bias");
   c.expect(c.out(0), DType::F32, {kBatch, kSeq, fixed(width)}, "output");
 }

@@ -11,6 +11,7 @@
 #include "format/format_version.h"
 #include "format/minirt_generated.h"
 #include "ops/ref/generic_kernels.h"
+#include "runtime/model/checked_math.h"
 #include "runtime/model/model_check.h"
 #include "runtime/model/model_impl.h"
 
@@ -82,9 +83,8 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   for (const fb::Dim* dim : *src->shape()) {
     SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
              (dim->symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
-    const int64_t at_max =
-        d.factor <= 0 || d.factor > kMaxElements ? -1 : d.eval(impl.max_batch, impl.max_seq);
-    if (at_max <= 0 || at_max > kMaxElements || max_numel > kMaxElements / at_max)
+    const int64_t at_max = checked_eval(d, impl.max_batch, impl.max_seq).value_or(-1);
+    if (d.factor <= 0 || at_max <= 0 || at_max > kMaxElements || max_numel > kMaxElements / at_max)
       throw Error(where + " has an invalid or oversized dim " + d.str());
     max_numel *= at_max;
     value.shape.push_back(d);
@@ -126,6 +126,10 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
   };
   op.inputs = indices(src.inputs(), "input", -1);
   op.outputs = indices(src.outputs(), "output", 0);
+  // The verifier passes a known params type with a null table.
+  const std::string kind = fb::EnumNameOpParams(src.params_type());
+  if (src.params_type() != fb::OpParams::NONE && !kind.empty() && !src.params())
+    throw Error("op '" + op.name + "' (" + kind + ") has no params table");
   switch (src.params_type()) {
     case fb::OpParams::EmbedLayerNorm:
       op.kind = OpKind::kEmbedLayerNorm;

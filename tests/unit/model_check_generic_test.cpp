@@ -332,9 +332,37 @@ TEST_CASE("generic check: Slice, Concat and Expand") {
            one_op({.type = Op::Slice, .dims = {dim(0), dim(0)}, .steps = {1, 2}}, {kIds},
                   i64({batch_dim(), seq_dim()})),
            "axis 1 reads past the input at batch 1, seq 8"},
+          {"step overflowing",  // 2 * (2^63 + 1) wraps to 2, inside [0, 4)
+           one_op({.type = Op::Slice,
+                   .dims = {dim(0)},
+                   .steps = {std::numeric_limits<int64_t>::min() + 1}},
+                  {x}, f32({dim(3)})),
+           "axis 0 reads past the input at batch 1, seq 1 (the start or the step overflows)"},
           {"dtype", one_op({.type = Op::Slice, .dims = {dim(0)}, .steps = {1}}, {x}, i64({dim(4)})),
            "'w0' and 'y' differ in dtype"},
       });
+  {
+    // A constant graph at max batch and seq 2^30: a start of 2^34*B*S is
+    // 2^34 at batch 1, seq 1 and wraps to 0 at the other corners, inside the
+    // 2^35 input at all four, but 3 * 2^34 at batch 3.
+    ModelSpec m;
+    m.max_batch = m.max_seq = 1 << 30;
+    m.buffers.push_back(std::vector<uint8_t>(4));
+    m.values = {{"w0", fb::DType::F32, {dim(1)}, fb::ValueKind::Weight, 0},
+                {"x", fb::DType::F32, {dim(int64_t{1} << 35)}, fb::ValueKind::Intermediate, 0},
+                {"y", fb::DType::F32, {dim(1)}, fb::ValueKind::Output, 0}};
+    m.ops = {{.name = "expand", .type = Op::Expand, .inputs = {0}, .outputs = {1}},
+             {.name = "op",
+              .type = Op::Slice,
+              .inputs = {1},
+              .outputs = {2},
+              .dims = {fb::Dim(int64_t{1} << 34, fb::DimSymbol::BATCH | fb::DimSymbol::SEQ)},
+              .steps = {1}}};
+    m.outputs = {2};
+    CHECK(load_error(m) ==
+          "invalid model 'generic': op 1 'op' (Slice): axis 0 reads past the input at batch 1, "
+          "seq 1073741824 (the start or the step overflows)");
+  }
   const In a = f32({dim(2), dim(4)}), b = f32({dim(3), dim(4)}), y = f32({dim(5), dim(4)});
   check_cases(
       "Concat",

@@ -91,6 +91,14 @@ TEST_CASE("model check: file and value rules") {
        "graph output index 42 is out of range"},
       {"unknown kind", [](ModelSpec& m) { m.ops[1].type = static_cast<fb::OpParams>(99); },
        "op 'dense' has unknown kind code 99"},
+      {"no params table", [](ModelSpec& m) { m.ops[1].no_params = true; },
+       "op 'dense' (MatMul) has no params table"},
+      {"no generic params table",
+       [](ModelSpec& m) {
+         m.ops[1].type = fb::OpParams::Slice;
+         m.ops[1].no_params = true;
+       },
+       "op 'dense' (Slice) has no params table"},
       {"unknown activation",
        [](ModelSpec& m) { m.ops[1].activation = static_cast<fb::Activation>(9); },
        "unknown activation code 9"},
@@ -106,6 +114,14 @@ TEST_CASE("model check: file and value rules") {
        "value 8 'hidden' has an invalid or oversized dim 0"},
       {"oversized dim", [](ModelSpec& m) { m.values[8].shape[2] = dim(int64_t{1} << 41); },
        "has an invalid or oversized dim"},
+      {"dim overflowing at the max sizes",  // (2^33+1) * 2^16 * 2^15 wraps to 2^31
+       [](ModelSpec& m) {
+         m.max_batch = 1 << 16;
+         m.max_seq = 1 << 15;
+         m.values[8].shape[2] =
+             fb::Dim((int64_t{1} << 33) + 1, fb::DimSymbol::BATCH | fb::DimSymbol::SEQ);
+       },
+       "value 8 'hidden' has an invalid or oversized dim"},
       {"buffer index", [](ModelSpec& m) { m.values[10].buffer = 77; },
        "value 10 'w' names buffer 77, out of range"},
       {"weight bytes", [](ModelSpec& m) { m.buffers[6].resize(20); },
@@ -321,6 +337,12 @@ TEST_CASE("model check: Attention, AddLayerNorm and Pooler rules") {
          m.ops[1].num_heads = 0;
        },
        "num_heads 0 and head_dim 4 must be positive"},
+      {"qkv width overflowing",  // 3 x (2^31-1)^2 overflows int64
+       [&](ModelSpec& m) {
+         attention(m);
+         m.ops[1].num_heads = m.ops[1].head_dim = std::numeric_limits<int32_t>::max();
+       },
+       "op 1 'dense' (Attention): num_heads x head_dim x 3 overflows"},
       {"qkv width",
        [&](ModelSpec& m) {
          attention(m);

@@ -41,6 +41,7 @@ struct SpecOp {
   float alpha = 1.0f, beta = 1.0f;                   // Gemm
   bool trans_a = false, trans_b = false;             // Gemm
   double start = 0.0, delta = 1.0;                   // Range
+  bool no_params = false;                            // the params type set, the table absent
 };
 
 struct ModelSpec {
@@ -161,8 +162,9 @@ inline std::vector<uint8_t> serialize(const ModelSpec& m) {
                                      v.buffer));
   std::vector<flatbuffers::Offset<fb::Op>> ops;
   for (const SpecOp& op : m.ops)
-    ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type, op_params(b, op),
-                               b.CreateVector(op.inputs), b.CreateVector(op.outputs)));
+    ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type,
+                               op.no_params ? 0 : op_params(b, op), b.CreateVector(op.inputs),
+                               b.CreateVector(op.outputs)));
   auto root =
       fb::CreateModel(b, m.version, b.CreateString("test"), b.CreateString("tiny_model_writer"), 0,
                       m.max_batch, m.max_seq, b.CreateVector(values), b.CreateVector(buffers),

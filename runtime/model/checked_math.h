@@ -1,0 +1,33 @@
+// Shape arithmetic on numbers read from a model file: int64 multiply and add
+// that report overflow (nullopt) instead of wrapping, so a bound check after
+// them cannot be fooled by a wrapped product.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "runtime/model/model_impl.h"
+
+namespace minirt {
+
+inline std::optional<int64_t> checked_mul(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (__builtin_mul_overflow(a, b, &out)) return std::nullopt;
+  return out;
+}
+
+inline std::optional<int64_t> checked_add(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (__builtin_add_overflow(a, b, &out)) return std::nullopt;
+  return out;
+}
+
+// SymDim::eval, checked: factor * batch * seq.
+inline std::optional<int64_t> checked_eval(const SymDim& d, int64_t batch_size, int64_t seq_len) {
+  std::optional<int64_t> n = d.factor;
+  if (d.batch) n = checked_mul(*n, batch_size);
+  if (n && d.seq) n = checked_mul(*n, seq_len);
+  return n;
+}
+
+}  // namespace minirt
