@@ -118,6 +118,11 @@ TEST_CASE("hf config: the architecture and label count") {
 TEST_CASE("hf config: refuses what it cannot convert, naming the key") {
   CHECK(contains(error_of("{not json"), "test.json: invalid JSON"));
   CHECK(contains(error_of("[1]"), "test.json: config must be a JSON object"));
+  // nlohmann throws out_of_range, not parse_error, for a number no double holds.
+  CHECK(contains(error_of(config_json(R"("initializer_range": 1e512)")),
+                 "test.json: invalid JSON: [json.exception.out_of_range.406] number overflow"));
+  CHECK(contains(error_of(R"({"model_type": "bert", "layer_norm_eps": 1e300})"),
+                 "layer_norm_eps must be in (0, 1], got 1e+300"));
   CHECK(contains(error_of(R"({"hidden_size": 64})"), "missing model_type"));
   CHECK(contains(error_of(R"({"model_type": "roberta"})"),
                  "model_type \"roberta\" is not supported"));

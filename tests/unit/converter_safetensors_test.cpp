@@ -159,6 +159,18 @@ TEST_CASE("safetensors: a header that is not JSON, or not an object, is reported
   CHECK(
       contains(error_of([] { read_safetensors(write_file("array.safetensors", "[1, 2, 3]", {})); }),
                "JSON header must be an object"));
+  // nlohmann throws out_of_range, not parse_error, for a number no double holds.
+  CHECK(
+      contains(error_of([] {
+                 read_safetensors(write_file("huge_number.safetensors", "{\"a\": 1e512}", {}));
+               }),
+               "huge_number.safetensors: invalid JSON header: [json.exception.out_of_range.406]"));
+  // A header of many small values parses within a memory bound, or is refused.
+  std::string many = "[0";
+  for (int i = 0; i < (1 << 18); ++i) many += ",0";
+  CHECK(
+      contains(error_of([&] { read_safetensors(write_file("many.safetensors", many + "]", {})); }),
+               "many.safetensors: JSON header holds more than 262144 values"));
   const std::string missing =
       error_of([] { read_safetensors(temp_file("does_not_exist.safetensors")); });
   CHECK(contains(missing, "cannot open '"));

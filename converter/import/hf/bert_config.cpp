@@ -100,7 +100,7 @@ BertConfig parse_bert_config(std::string_view json_text, const std::string& orig
   json j;
   try {
     j = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw std::runtime_error(origin + ": invalid JSON: " + e.what());
   }
   if (!j.is_object()) throw std::runtime_error(origin + ": config must be a JSON object");
@@ -130,10 +130,10 @@ BertConfig parse_bert_config(std::string_view json_text, const std::string& orig
   if (r.has("layer_norm_eps")) {
     const json& eps = j.at("layer_norm_eps");
     if (!eps.is_number()) r.fail("layer_norm_eps must be a number");
-    c.layer_norm_eps = eps.get<float>();
-    if (!(c.layer_norm_eps > 0) || c.layer_norm_eps > 1) {
-      r.fail("layer_norm_eps must be in (0, 1], got " + eps.dump());
-    }
+    // Range-checked as a double: a float cast of 1e300 is undefined.
+    const auto value = eps.get<double>();
+    c.layer_norm_eps = value > 0 && value <= 1 ? static_cast<float>(value) : 0.0f;
+    if (!(c.layer_norm_eps > 0)) r.fail("layer_norm_eps must be in (0, 1], got " + eps.dump());
   } else {
     c.layer_norm_eps = 1e-12f;
   }

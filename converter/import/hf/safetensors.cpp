@@ -13,8 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-// The safetensors spec caps the header at 100 MB.
+// The safetensors spec caps the header at 100 MB. Parsed, a JSON value costs
+// up to about 40 times its text, so we also cap the values: a BERT header
+// holds a few thousand (about ten per tensor); 2^18 parse within ~40 MB.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+constexpr size_t kMaxHeaderValues = size_t{1} << 18;
 
 // Bytes per element of each dtype the safetensors format defines; 0 if unknown.
 uint64_t element_size(const std::string& dtype) {
@@ -114,10 +117,21 @@ TensorSet read_safetensors(const std::filesystem::path& path) {
                              " bytes); not a safetensors file or truncated");
   }
   const auto* header_begin = reinterpret_cast<const char*>(bytes.data() + 8);
+  size_t values = 0;
+  auto count_values = [&](int, json::parse_event_t event, json&) {
+    if (event == json::parse_event_t::value || event == json::parse_event_t::object_start ||
+        event == json::parse_event_t::array_start) {
+      if (++values > kMaxHeaderValues)
+        throw std::runtime_error(where + ": JSON header holds more than " +
+                                 std::to_string(kMaxHeaderValues) +
+                                 " values (the reader's limit; a BERT's holds a few thousand)");
+    }
+    return true;
+  };
   json header;
   try {
-    header = json::parse(header_begin, header_begin + header_size);
-  } catch (const json::parse_error& e) {
+    header = json::parse(header_begin, header_begin + header_size, count_values);
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw std::runtime_error(where + ": invalid JSON header: " + e.what());
   }
   if (!header.is_object()) throw std::runtime_error(where + ": JSON header must be an object");
