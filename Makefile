@@ -1,18 +1,21 @@
 # minirt: thin wrapper over CMake.
 #   make        install missing Debian packages, build everything into build/
 #   make test   ... and run every test (ctest)
-#   make test-sanitize / test-debug / test-tsan / test-avx2 / format-check: the other CI jobs (.ci/run)
+#   make test-sanitize / fuzz-smoke / test-debug / test-tsan / test-avx2 / format-check: the
+#               other CI jobs (.ci/run)
+#   make fuzz FUZZ_SECONDS=N   each fuzz target (tests/fuzz) for N seconds (default 60)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
 #                   PRECISION=bf16 or int8 runs minirt's MatMuls in that precision (ORT stays fp32)
 BUILD ?= build
 JOBS ?= $(shell nproc)
-DEB_PACKAGES := cmake g++ make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
+DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
                 nlohmann-json3-dev libonnx-testdata
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test test-sanitize test-debug test-tsan test-avx2 format format-check demo bench clean
+.PHONY: all deps build test test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
+        demo bench clean
 
 all: build
 
@@ -32,11 +35,40 @@ build: deps
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# built with clang (so CI builds with both compilers) and with libFuzzer's
+# coverage, so the same build holds the fuzz targets.
+SANITIZE_CONFIGURE := CC=clang CXX=clang++ cmake -S . -B $(BUILD)-sanitize \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINIRT_SANITIZE=address,undefined,fuzzer-no-link -DMINIRT_FUZZ=ON
+UBSAN_HALT := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 test-sanitize: deps
-	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINIRT_SANITIZE=address,undefined
+	$(SANITIZE_CONFIGURE)
 	cmake --build $(BUILD)-sanitize -j$(JOBS)
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
+	$(UBSAN_HALT) ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS, one after another, on its seeds (made by
+# the build from tests/data) and the corpus it grew before; a crash, leak,
+# sanitizer report or uncaught exception stops it and leaves the input in
+# $(BUILD)-sanitize/fuzz/crashes/. Prints each target's executions.
+FUZZ_SECONDS ?= 60
+FUZZERS := model_load hf_import onnx_import
+FUZZ_DIR := $(BUILD)-sanitize/fuzz
+fuzz: deps
+	$(SANITIZE_CONFIGURE)
+	cmake --build $(BUILD)-sanitize -j$(JOBS) --target minirt_fuzzers
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/crashes; \
+	  echo "=== fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	  $(UBSAN_HALT) $(BUILD)-sanitize/bin/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=30 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$f- \
+	    $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/seeds/$$f > $(FUZZ_DIR)/$$f.log 2>&1 \
+	    || { tail -n 80 $(FUZZ_DIR)/$$f.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $(FUZZ_DIR)/$$f.log; \
+	done
+
+# The CI's bounded run: 60 s per target.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=60
 
 # The whole suite in a Debug build: asserts on, and the JIT kernels fill
 # every vector register with NaN in their preamble, so a kernel that reads a

@@ -110,7 +110,10 @@ void read_external_entry(std::span<const uint8_t> bytes, TensorProto& tensor) {
     expect_wire_type(field, WireType::kLengthDelimited);
     (field.number == 1 ? key : value).assign(field.bytes.begin(), field.bytes.end());
   }
-  TensorProto::External& external = tensor.external ? *tensor.external : tensor.external.emplace();
+  // (Not emplace(): clang sees the nested struct's default member
+  // initializers as incomplete there and finds it not default-constructible.)
+  if (!tensor.external) tensor.external = TensorProto::External{};
+  TensorProto::External& external = *tensor.external;
   if (key == "location") {
     external.location = value;
   } else if (key == "offset") {

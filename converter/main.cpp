@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,6 +49,9 @@ options:
   --max-seq N         longest sequence the runtime plans for
                       (default and upper bound: max_position_embeddings,
                       for ONNX the position table's rows)
+  --allow-nonfinite-weights
+                      write weights holding NaN or infinity (refused by
+                      default, naming the tensor: a corrupt checkpoint)
   -h, --help          this text
 
 Supported: BertModel and BertForSequenceClassification, float32 / float16 /
@@ -62,6 +68,7 @@ struct Args {
   std::optional<fs::path> output;
   std::optional<int64_t> max_batch;
   std::optional<int64_t> max_seq;
+  bool allow_nonfinite = false;
   bool help = false;
 };
 
@@ -110,6 +117,8 @@ Args parse_args(int argc, char** argv) {
       args.max_batch = parse_number<int64_t>(arg, value());
     } else if (arg == "--max-seq") {
       args.max_seq = parse_number<int64_t>(arg, value());
+    } else if (arg == "--allow-nonfinite-weights") {
+      args.allow_nonfinite = true;
     } else if (arg == "--explain") {
       args.explain = true;
     } else if (arg == "--passes") {
@@ -162,6 +171,36 @@ void print_explain(const minirt::converter::onnx::OnnxConversion& conversion) {
   for (const std::string& line : conversion.fallbacks) std::printf("  %s\n", line.c_str());
 }
 
+// A NaN or infinite weight is a corrupt checkpoint: the model would give
+// NaN, or confident garbage, for every request.
+void check_weights_finite(const minirt::ir::Graph& graph) {
+  for (const minirt::ir::Value& v : graph.values) {
+    if (v.kind != minirt::ir::ValueKind::kWeight || v.dtype != minirt::ir::DType::kF32) continue;
+    const std::span<const uint8_t> bytes = v.data.bytes();
+    for (size_t i = 0; i < bytes.size() / sizeof(float); ++i) {
+      float x;
+      std::memcpy(&x, bytes.data() + i * sizeof x, sizeof x);
+      if (!std::isfinite(x))
+        throw std::runtime_error("weight '" + v.name + "' holds " + std::to_string(x) +
+                                 " at element " + std::to_string(i) +
+                                 " (--allow-nonfinite-weights writes it anyway)");
+    }
+  }
+}
+
+// write_model_file checks the file by loading it, the runtime's limits
+// included: name the planned sizes, which the runtime may find too large.
+void write_model(const minirt::ir::Graph& graph, const EmitOptions& options, const fs::path& path,
+                 bool allow_nonfinite) {
+  if (!allow_nonfinite) check_weights_finite(graph);
+  try {
+    write_model_file(graph, options, path);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("at --max-batch " + std::to_string(options.max_batch) +
+                             ", --max-seq " + std::to_string(options.max_seq) + ": " + e.what());
+  }
+}
+
 // Rows of the EmbedLayerNorm position table: how long a sequence can be;
 // nullopt when the embedding stayed unfused (then --max-seq is needed).
 std::optional<int64_t> position_rows(const minirt::ir::Graph& graph) {
@@ -187,7 +226,7 @@ int run_onnx(const Args& args) {
         "(conversion checks every generic op stays in bounds up to it)");
   options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows.value_or(0)),
                                   rows.value_or(std::numeric_limits<int32_t>::max()));
-  write_model_file(conversion.graph, options, *args.output);
+  write_model(conversion.graph, options, *args.output, args.allow_nonfinite);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: onnx opset %lld, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
@@ -229,7 +268,7 @@ int run(const Args& args) {
   options.max_seq = checked_limit("--max-seq", max_seq, config.max_position_embeddings);
 
   const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
-  write_model_file(graph, options, *args.output);
+  write_model(graph, options, *args.output, args.allow_nonfinite);
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

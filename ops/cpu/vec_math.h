@@ -8,14 +8,16 @@
 namespace minirt::cpu {
 
 // e^x, within 2 ulp of std::exp over the float range; 0 below -87.3 (where
-// e^x is subnormal), +-inf and NaN not special-cased. Cephes' expf: x = n ln2 + r
+// e^x is subnormal), NaN for NaN, +-inf not special-cased. Cephes' expf: x = n ln2 + r
 // with |r| <= ln2/2 (ln2 split in two for an exact reduction), e^r by a
 // degree-7 polynomial, 2^n put into the exponent bits.
 template <class V>
 typename V::Reg vec_exp(typename V::Reg x) {
   using Reg = typename V::Reg;
   const Reg lowest = V::set1(-87.33654f), highest = V::set1(88.37626f);
-  const Reg clamped = V::min(V::max(x, lowest), highest);
+  // min and max return their second operand when either is NaN: x goes
+  // second so a NaN stays NaN (first, it became the bound: e^x about 0).
+  const Reg clamped = V::min(highest, V::max(lowest, x));
   const Reg n = V::round_nearest(V::mul(clamped, V::set1(1.44269504088896341f)));
   Reg r = V::fmadd(n, V::set1(-0.693359375f), clamped);
   r = V::fmadd(n, V::set1(2.12194440e-4f), r);

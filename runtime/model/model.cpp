@@ -9,14 +9,15 @@ namespace minirt {
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
 
-std::shared_ptr<const Model> Model::load(const std::string& path) {
-  auto impl = load_model_impl(std::make_unique<MappedFile>(path));
+std::shared_ptr<const Model> Model::load(const std::string& path, const LoadOptions& options) {
+  auto impl = load_model_impl(std::make_unique<MappedFile>(path), options);
   return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 
 std::shared_ptr<const Model> Model::load_from_memory(std::span<const uint8_t> bytes,
-                                                     const std::string& name) {
-  auto impl = load_model_impl(std::make_unique<AlignedCopy>(bytes, name));
+                                                     const std::string& name,
+                                                     const LoadOptions& options) {
+  auto impl = load_model_impl(std::make_unique<AlignedCopy>(bytes, name), options);
   return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 

@@ -121,6 +121,7 @@ struct Model::Impl {
 
 // Builds the Impl from a mapped file or bytes in memory: verifier, then our
 // own checks. Errors name bytes->name().
-std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> bytes);
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> bytes,
+                                             const LoadOptions& options);
 
 }  // namespace minirt

@@ -84,8 +84,11 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
     SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
              (dim->symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
     const int64_t at_max = checked_eval(d, impl.max_batch, impl.max_seq).value_or(-1);
-    if (d.factor <= 0 || at_max <= 0 || at_max > kMaxElements || max_numel > kMaxElements / at_max)
+    if (d.factor <= 0 || at_max <= 0 || at_max > kMaxElements)
       throw Error(where + " has an invalid or oversized dim " + d.str());
+    if (max_numel > kMaxElements / at_max)
+      throw Error(where + " holds more than 2^40 elements at max_batch " +
+                  std::to_string(impl.max_batch) + ", max_seq " + std::to_string(impl.max_seq));
     max_numel *= at_max;
     value.shape.push_back(d);
   }
@@ -180,7 +183,8 @@ std::vector<int32_t> read_index_list(const flatbuffers::Vector<int32_t>* list, i
 
 }  // namespace
 
-std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> file) {
+std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> file,
+                                             const LoadOptions& options) {
   const std::string& name = file->name();
   const uint8_t* bytes = file->bytes().data();
   const size_t size = file->bytes().size();
@@ -215,16 +219,31 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     if (root.values()->size() > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
       throw Error("too many values");
     const auto num_values = static_cast<int32_t>(root.values()->size());
+    // Every value at once, padded: above the arena plan's total, so the
+    // planner's sums cannot overflow when this one does not.
+    int64_t activation_bytes = 0;
     for (int32_t v = 0; v < num_values; ++v) {
-      impl->values.push_back(read_value(root, static_cast<uint32_t>(v), *impl));
-      if (impl->values.back().kind == ValueKind::kWeight)
-        impl->weight_bytes += impl->values.back().max_bytes;
+      const ValueInfo& value =
+          impl->values.emplace_back(read_value(root, static_cast<uint32_t>(v), *impl));
+      if (value.kind == ValueKind::kWeight) impl->weight_bytes += value.max_bytes;
+      const std::optional<int64_t> sum =
+          checked_add(activation_bytes,
+                      static_cast<int64_t>(value.max_bytes + kArenaPadding + kArenaAlignment));
+      if (!sum) throw Error("the values' sizes at max_batch and max_seq overflow");
+      activation_bytes = *sum;
     }
     if (!root.ops() || root.ops()->size() == 0) throw Error("the model has no ops");
     for (const fb::Op* op : *root.ops()) impl->ops.push_back(read_op(*op, num_values));
     impl->inputs = read_index_list(root.inputs(), num_values, "graph input", true);
     impl->outputs = read_index_list(root.outputs(), num_values, "graph output", false);
     check_model(*impl);
+    if (impl->arena.total_bytes > options.max_arena_bytes)
+      throw Error("its activation arena at max_batch " + std::to_string(impl->max_batch) +
+                  ", max_seq " + std::to_string(impl->max_seq) + " needs " +
+                  std::to_string(impl->arena.total_bytes) + " bytes, above the limit of " +
+                  std::to_string(options.max_arena_bytes) +
+                  " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch or "
+                  "--max-seq)");
   } catch (const Error& e) {
     fail(name, e.what());
   }

@@ -1,9 +1,12 @@
 // Bad files and bad requests: each gets a clear message, never a crash.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -174,6 +177,41 @@ TEST_CASE("bad request: sizes, ids, types and masks are named in the error") {
   CHECK_THROWS_WITH_AS(session.run(Inputs{}), "input_ids is required", Error);
 }
 
+TEST_CASE("bad weights: a NaN is refused by the converter, or propagates when allowed") {
+  // bert-tiny with the last pooler weight (the last 4 bytes of the file) NaN.
+  const std::filesystem::path dir = std::string(MINIRT_BINARY_DIR) + "/bad_input_nan_weight";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(test::repo_path("tests/data/bert-tiny/config.json"),
+                             dir / "config.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::vector<uint8_t> weights =
+      read_bytes(test::repo_path("tests/data/bert-tiny/model.safetensors"));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(weights.data() + weights.size() - sizeof nan, &nan, sizeof nan);
+  std::ofstream(dir / "model.safetensors", std::ios::binary)
+      .write(reinterpret_cast<const char*>(weights.data()),
+             static_cast<std::streamsize>(weights.size()));
+
+  const std::string out = std::string(MINIRT_BINARY_DIR) + "/bad_input_nan_weight.fb";
+  const std::string convert = test::bin("minirt-convert") + " --hf " + dir.string() + " -o " + out;
+  const auto refused = test::run_command(convert);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.output.find("weight 'pooler.dense.weight' holds nan at element 4095 "
+                            "(--allow-nonfinite-weights writes it anyway)") != std::string::npos);
+
+  test::convert_hf(dir.string(), out, "--allow-nonfinite-weights --max-batch 2 --max-seq 8");
+  Session session(Model::load(out));
+  const int64_t ids[] = {101, 7, 8, 102, 101, 9, 102, 0};
+  Inputs inputs;
+  inputs.input_ids = Int64Tensor(ids, {2, 4});
+  for (const OutputView& output : session.run(inputs)) {
+    if (std::string(output.name) != "pooler_output") continue;
+    // Output column 63 reads the NaN (through tanh): NaN; the others do not.
+    for (int64_t i = 0; i < output.numel(); ++i)
+      CHECK(std::isnan(output.data[i]) == (i % 64 == 63));
+  }
+}
+
 TEST_CASE("bad input on the command line: non-zero exit and the message") {
   const auto missing = test::run_command(test::bin("minirt") + " run /nonexistent.fb --bench");
   CHECK(missing.exit_code == 1);
@@ -186,6 +224,21 @@ TEST_CASE("bad input on the command line: non-zero exit and the message") {
       test::run_command(test::bin("minirt") + " run " + tiny_model() + " --bench --frobnicate");
   CHECK(flag.exit_code == 1);
   CHECK(flag.output.find("unknown option --frobnicate") != std::string::npos);
+  // Planned sizes the runtime refuses are refused when converting, naming them.
+  const std::string tiny_hf = " --hf " + test::repo_path("tests/data/bert-tiny");
+  const auto elements = test::run_command(test::bin("minirt-convert") + tiny_hf +
+                                          " --max-batch 2000000000 -o /tmp/x.fb");
+  CHECK(elements.exit_code == 1);
+  CHECK(elements.output.find("at --max-batch 2000000000, --max-seq 128: ") != std::string::npos);
+  CHECK(
+      elements.output.find("holds more than 2^40 elements at max_batch 2000000000, max_seq 128") !=
+      std::string::npos);
+  const auto arena =
+      test::run_command(test::bin("minirt-convert") + tiny_hf + " --max-batch 100000 -o /tmp/x.fb");
+  CHECK(arena.exit_code == 1);
+  CHECK(arena.output.find("its activation arena at max_batch 100000, max_seq 128 needs ") !=
+        std::string::npos);
+  CHECK(arena.output.find("bytes, above the limit of 4294967296") != std::string::npos);
   const auto convert =
       test::run_command(test::bin("minirt-convert") + " --hf /nonexistent -o /tmp/x.fb");
   CHECK(convert.exit_code != 0);

@@ -122,6 +122,9 @@ TEST_CASE("model check: file and value rules") {
              fb::Dim((int64_t{1} << 33) + 1, fb::DimSymbol::BATCH | fb::DimSymbol::SEQ);
        },
        "value 8 'hidden' has an invalid or oversized dim"},
+      {"too many elements at the max sizes",  // 2 * 8 * 2^39
+       [](ModelSpec& m) { m.values[8].shape[2] = dim(int64_t{1} << 39); },
+       "value 8 'hidden' holds more than 2^40 elements at max_batch 2, max_seq 8"},
       {"buffer index", [](ModelSpec& m) { m.values[10].buffer = 77; },
        "value 10 'w' names buffer 77, out of range"},
       {"weight bytes", [](ModelSpec& m) { m.buffers[6].resize(20); },
@@ -453,6 +456,28 @@ TEST_CASE("model check: a shape vector moved off its 8-byte alignment is refused
   INFO(error);
   CHECK(error.find("value 0 'input_ids' has a misaligned shape (corrupt file)") !=
         std::string::npos);
+}
+
+}  // namespace
+}  // namespace minirt
+
+namespace minirt {
+namespace {
+
+TEST_CASE("model check: the arena a file plans is capped by LoadOptions") {
+  const std::vector<uint8_t> bytes = test::serialize(test::valid_spec());
+  const size_t arena = Model::load_from_memory(bytes, "tiny")->arena_bytes();
+  CHECK(arena > 0);
+  CHECK(Model::load_from_memory(bytes, "tiny", {.max_arena_bytes = arena})->arena_bytes() == arena);
+  CHECK_THROWS_WITH_AS(
+      Model::load_from_memory(bytes, "tiny", {.max_arena_bytes = arena - 1}),
+      ("invalid model 'tiny': its activation arena at max_batch 2, max_seq 8 needs " +
+       std::to_string(arena) + " bytes, above the limit of " + std::to_string(arena - 1) +
+       " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch or "
+       "--max-seq)")
+          .c_str(),
+      Error);
+  CHECK(LoadOptions{}.max_arena_bytes == size_t{4} << 30);
 }
 
 }  // namespace

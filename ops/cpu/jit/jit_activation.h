@@ -104,9 +104,13 @@ class JitActivation {
   }
 
   // t2 = t0 * P(t0^2) / Q(t0^2) with t0 clamped to [-clamp, clamp] first.
+  // vminps and vmaxps return their second source when either is NaN: t0 goes
+  // second, so a NaN stays NaN (as first, it came out as the clamp: tanh 1).
   void emit_odd_rational(const Rational& r) {
-    gen_.vminps(t0_, t0_, constant(r.clamp));
-    gen_.vmaxps(t0_, t0_, constant(r.clamp + 1));
+    gen_.vmovups(t1_, constant(r.clamp));
+    gen_.vminps(t0_, t1_, t0_);
+    gen_.vmovups(t1_, constant(r.clamp + 1));
+    gen_.vmaxps(t0_, t1_, t0_);
     gen_.vmulps(t1_, t0_, t0_);
     emit_horner(t2_, r.p, r.p_count);
     emit_horner(t3_, r.q, r.q_count);

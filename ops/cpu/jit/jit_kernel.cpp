@@ -15,7 +15,6 @@ namespace {
 const std::array<Xbyak::Reg64, 6> kCalleeSaved = {Xbyak::util::rbx, Xbyak::util::rbp,
                                                   Xbyak::util::r12, Xbyak::util::r13,
                                                   Xbyak::util::r14, Xbyak::util::r15};
-constexpr uint32_t kQuietNan = 0x7fc00000u;
 
 }  // namespace
 
@@ -38,6 +37,7 @@ bool JitKernel::create(std::string* error) {
 void JitKernel::preamble() {
   for (const Xbyak::Reg64& reg : kCalleeSaved) push(reg);
 #ifndef NDEBUG
+  constexpr uint32_t kQuietNan = 0x7fc00000u;
   mov(eax, kQuietNan);
   if (isa_ >= CpuIsa::kAvx512) {
     vpbroadcastd(Xbyak::Zmm(0), eax);

@@ -31,7 +31,9 @@ class MatMulKernel final : public JitKernel, public MatMulKernelSet {
 
   const std::string& name() const override { return JitKernel::name(); }
   MatMulKernelFn kernel(int rows, bool tail) const override {
-    return reinterpret_cast<MatMulKernelFn>(getCode() + entries_[tail][rows - 1]);
+    // The code pages are read-only to us, executable to the CPU.
+    return reinterpret_cast<MatMulKernelFn>(const_cast<uint8_t*>(getCode()) +
+                                            entries_[tail][rows - 1]);
   }
 
  private:

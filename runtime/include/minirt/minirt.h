@@ -84,20 +84,31 @@ struct ModelSummary {
   std::vector<std::string> outputs;
 };
 
+// Limits a model file is held to when it loads; a file over one is refused
+// with an Error naming both numbers.
+struct LoadOptions {
+  // The activation arena every Session of the model allocates, at the file's
+  // max batch and max seq (Model::arena_bytes()). BERT-base at batch 32,
+  // seq 512 needs about 0.5 GB; raise this for larger planned sizes.
+  size_t max_arena_bytes = size_t{4} << 30;
+};
+
 class Model {
  public:
   struct Impl;
 
   // mmaps the file, runs the FlatBuffers verifier and checks every index,
   // dtype and shape. Throws Error naming the problem.
-  static std::shared_ptr<const Model> load(const std::string& path);
+  static std::shared_ptr<const Model> load(const std::string& path,
+                                           const LoadOptions& options = {});
   // The same from a model file's bytes in memory, for callers that keep
   // models in their own storage. Weights are read in place and must start on
   // 64-byte boundaries, so the bytes are copied into a buffer of the model's
   // own: the caller's may go away (or be misaligned) once this returns.
   // Errors name the model `name`.
   static std::shared_ptr<const Model> load_from_memory(std::span<const uint8_t> bytes,
-                                                       const std::string& name = "<memory>");
+                                                       const std::string& name = "<memory>",
+                                                       const LoadOptions& options = {});
 
   ModelSummary summary() const;
   // One line per op: "3 MatMul(gelu_erf) encoder.layer.0.ffn_in  [B,S,768] -> [B,S,3072]".
