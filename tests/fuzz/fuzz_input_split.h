@@ -18,8 +18,7 @@ namespace minirt::fuzz {
 inline constexpr std::string_view kSeparator = "\n--minirt-fuzz-next-file--\n";
 
 // The part before the first separator, and the rest (empty when none).
-inline std::pair<std::string_view, std::string_view> split_input(const uint8_t* data,
-                                                                  size_t size) {
+inline std::pair<std::string_view, std::string_view> split_input(const uint8_t* data, size_t size) {
   const std::string_view all(reinterpret_cast<const char*>(data), size);
   const size_t at = all.find(kSeparator);
   if (at == std::string_view::npos) return {all, {}};
@@ -29,8 +28,8 @@ inline std::pair<std::string_view, std::string_view> split_input(const uint8_t* 
 // A directory of this process's own for the files an input becomes.
 inline const std::filesystem::path& scratch_dir() {
   static const std::filesystem::path dir = [] {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("minirt_fuzz_" + std::to_string(::getpid()));
+    const auto path =
+        std::filesystem::temp_directory_path() / ("minirt_fuzz_" + std::to_string(::getpid()));
     std::filesystem::create_directories(path);
     return path;
   }();
