@@ -45,7 +45,8 @@ TEST_CASE("sessions: concurrent sessions on one model match a lone session") {
   std::vector<std::vector<float>> got(4);
   std::vector<std::thread> threads;
   for (size_t t = 0; t < got.size(); ++t) {
-    threads.emplace_back([&, t] {
+    // (Init-captures: clang 14 cannot capture structured bindings.)
+    threads.emplace_back([&, t, model = model, &ids = ids] {
       Session session(model, {.threads = 2});
       for (int repeat = 0; repeat < 20; ++repeat) got[t] = first_output(session, ids, 24);
     });

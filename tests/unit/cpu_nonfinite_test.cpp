@@ -51,9 +51,11 @@ void check_classes(const std::vector<float>& got, const std::vector<float>& want
 template <typename Check>
 void for_each_poisoned(std::initializer_list<std::pair<const char*, std::vector<float>*>> inputs,
                        size_t at, Check&& check) {
-  for (const auto& [name, input] : inputs) {
+  for (const auto& entry : inputs) {
+    const std::string name = entry.first;
+    std::vector<float>* input = entry.second;
     for (float poison : kPoisons) {
-      CAPTURE(std::string(name));
+      CAPTURE(name);
       CAPTURE(poison);
       const float saved = (*input)[at % input->size()];
       (*input)[at % input->size()] = poison;

@@ -55,7 +55,8 @@ TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 thre
        {std::pair{1, Precision::kFloat32}, std::pair{2, Precision::kFloat32},
         std::pair{2, Precision::kBFloat16}, std::pair{2, Precision::kInt8}}) {
     if (!test::precision_runs_here(precision)) continue;
-    CAPTURE(threads);
+    const int thread_count = threads;  // (clang 14 cannot capture a structured binding)
+    CAPTURE(thread_count);
     const std::string precision_label = precision_name(precision);
     CAPTURE(precision_label);
     Session session(Model::load(fb_path), {.threads = threads, .precision = precision});
