@@ -1,30 +1,18 @@
 // Element-wise generic ops with numpy broadcasting. Each element is computed
-// in its own type (float math on f32, exact integer math on i64), so results
-// match ONNX's float32 and int64 semantics.
+// in its own type (float math on f32, exact integer math on the integer
+// types), so results match ONNX's float32 and integer semantics.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 #include "ops/ref/activation.h"
+#include "ops/ref/dispatch.h"
 #include "ops/ref/grain.h"
 #include "ops/ref/strided_index.h"
 
 namespace minirt::ref {
 namespace {
-
-// Calls fn.template operator()<T>() with T the C++ type of `type`.
-template <typename Fn>
-void dispatch(ElemType type, Fn&& fn) {
-  switch (type) {
-    case ElemType::kF32:
-      return fn.template operator()<float>();
-    case ElemType::kI64:
-      return fn.template operator()<int64_t>();
-    case ElemType::kU8:
-      return fn.template operator()<uint8_t>();
-  }
-}
 
 template <typename T>
 T arithmetic(ElementwiseFn fn, T a, T b) {
@@ -91,13 +79,13 @@ T unary(ElementwiseFn fn, T x) {
   if constexpr (std::is_same_v<T, float>) {
     return unary_float(fn, x);
   } else {
-    return fn == ElementwiseFn::kNot ? T(x == 0) : T(-x);  // Not on u8, Neg on i64
+    return fn == ElementwiseFn::kNot ? T(x == 0) : T(-x);  // Not on u8, Neg on signed ints
   }
 }
 
 template <typename To, typename From>
 To cast(From x) {
-  if constexpr (std::is_same_v<To, uint8_t>) {
+  if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
     return x != 0;
   } else {
     return static_cast<To>(x);

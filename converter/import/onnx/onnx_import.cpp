@@ -18,7 +18,12 @@ ir::DType ir_dtype(const TensorProto& t) {
     case TensorProto::kFloat:
     case TensorProto::kDouble:
       return ir::DType::kF32;
+    case TensorProto::kUInt8:
+      return ir::DType::kU8;
+    case TensorProto::kInt8:
+      return ir::DType::kI8;
     case TensorProto::kInt32:
+      return ir::DType::kI32;
     case TensorProto::kInt64:
       return ir::DType::kI64;
     case TensorProto::kBool:
@@ -88,7 +93,11 @@ class Importer {
       bytes = ir::WeightBytes::owned(t.f32);
     } else if (dtype == ir::DType::kI64) {
       bytes = copy_bytes<int64_t>(t.i64);
-    } else {
+    } else if (dtype == ir::DType::kI32) {
+      bytes = copy_bytes<int32_t>(t.i64);
+    } else if (dtype == ir::DType::kI8) {
+      bytes = copy_bytes<int8_t>(t.i64);
+    } else {  // u8 and bool
       bytes = copy_bytes<uint8_t>(t.i64);
     }
     define(
