@@ -55,8 +55,8 @@ struct TensorArg {
 };
 
 // dst = fn(src...) with numpy broadcasting of each src to dst_dims.
-// Arithmetic on any type but u8 (Neg on signed ones), comparisons of any
-// type into u8, And/Or/Not on u8, Sqrt..GeluTanh on f32, Where(u8, T, T),
+// Arithmetic on any type (integers wrap; Neg on signed ones), comparisons of
+// any type into u8, And/Or/Not on u8, Sqrt..GeluTanh on f32, Where(u8, T, T),
 // Cast any to any (to u8 from another type means != 0). Cast to the same
 // type broadcasts: Expand.
 struct ElementwiseArgs {

@@ -14,6 +14,7 @@
 #include "converter/import/onnx/onnx_import.h"
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "converter/import/onnx/probe_runs.h"
+#include "converter/passes/passes.h"
 #include "tests/unit/onnx_graph_builder.h"
 
 namespace minirt::converter::onnx {
@@ -298,6 +299,44 @@ TEST_CASE("onnx pipeline: QuantizeLinear on an activation probes; the pair is no
     const std::string message = e.what();
     CHECK(message.find("(DequantizeLinear): left unfused and no generic op computes it") !=
           std::string::npos);
+  }
+}
+
+TEST_CASE("the shared QDQ model: int8 weights fold, the activations' Q/DQ pairs probe and stay") {
+  const fs::path path =
+      fs::path(MINIRT_SOURCE_DIR) / "../shared/models/trained-l3-h256/model.qdq.onnx";
+  if (!fs::exists(path)) {
+    MESSAGE("skipped: " << path << " not found");
+    return;
+  }
+  const OnnxModel model = read_onnx_model(path);
+  ir::Graph g = import_onnx(model);
+  const ProbeFacts facts = run_probes(g);
+  auto count = [&g](std::string_view type, bool of_weight) {
+    int n = 0;
+    for (const ir::Op& op : g.ops) {
+      n += onnx_op_type(op) == type &&
+           (g.values[op.inputs[0]].kind == ir::ValueKind::kWeight) == of_weight;
+    }
+    return n;
+  };
+  const int weights_dequantized = count("DequantizeLinear", true);
+  std::vector<std::string> log;
+  passes::PassContext ctx{g, facts, log};
+  passes::infer_shapes(ctx);
+  passes::fold_constants(ctx);
+  passes::remove_dead_ops(g);
+  // The int8 weights' DequantizeLinear folded into f32 weights (those whose
+  // probe data was small enough to keep); every activation's QuantizeLinear
+  // -> DequantizeLinear pair remains.
+  CHECK(count("DequantizeLinear", true) < weights_dequantized);
+  CHECK(count("QuantizeLinear", false) > 0);
+  CHECK(count("DequantizeLinear", false) == count("QuantizeLinear", false));
+  try {
+    convert_onnx_model(model, {});
+    FAIL("converted the QDQ model, whose Q/DQ ops have no generic op");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("(DequantizeLinear): left unfused") != std::string::npos);
   }
 }
 
