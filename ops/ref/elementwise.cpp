@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 #include "ops/ref/activation.h"
@@ -14,18 +15,31 @@
 namespace minirt::ref {
 namespace {
 
+// op(a, b), integers wrapping in two's complement (computed unsigned, so no
+// signed overflow).
+template <typename T, typename Op>
+T wrapping(T a, T b, Op op) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(op(static_cast<U>(a), static_cast<U>(b)));
+  } else {
+    return op(a, b);
+  }
+}
+
 template <typename T>
 T arithmetic(ElementwiseFn fn, T a, T b) {
   switch (fn) {
     case ElementwiseFn::kAdd:
-      return a + b;
+      return wrapping(a, b, std::plus<>());
     case ElementwiseFn::kSub:
-      return a - b;
+      return wrapping(a, b, std::minus<>());
     case ElementwiseFn::kMul:
-      return a * b;
+      return wrapping(a, b, std::multiplies<>());
     case ElementwiseFn::kDiv:
       if constexpr (std::is_integral_v<T>) {
         if (b == 0) return 0;  // undefined in ONNX; never a crash here
+        if (std::is_signed_v<T> && b == T(-1)) return wrapping(T(0), a, std::minus<>());
       }
       return a / b;
     case ElementwiseFn::kPow:
@@ -79,7 +93,8 @@ T unary(ElementwiseFn fn, T x) {
   if constexpr (std::is_same_v<T, float>) {
     return unary_float(fn, x);
   } else {
-    return fn == ElementwiseFn::kNot ? T(x == 0) : T(-x);  // Not on u8, Neg on signed ints
+    // Not on u8, Neg on signed ints (wrapping: the lowest value stays itself).
+    return fn == ElementwiseFn::kNot ? T(x == 0) : wrapping(T(0), x, std::minus<>());
   }
 }
 

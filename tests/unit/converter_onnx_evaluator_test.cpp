@@ -187,6 +187,12 @@ TEST_CASE("evaluator: integer element-wise ops, casts and operand checks") {
         std::vector<int32_t>{-2147483647 - 1, -4, 8});  // int32 wraps
   CHECK(values_of<int32_t>(eval("Div", {}, {&a, &b})[0]) ==
         std::vector<int32_t>{2147483647, -5, 7});
+  // The lowest int32 over -1, and negated, wraps to itself.
+  const HostTensor lowest = tensor<int32_t>(DType::kI32, {1}, {-2147483647 - 1});
+  const HostTensor minus_one = tensor<int32_t>(DType::kI32, {1}, {-1});
+  CHECK(values_of<int32_t>(eval("Div", {}, {&lowest, &minus_one})[0]) ==
+        std::vector<int32_t>{-2147483647 - 1});
+  CHECK(values_of<int32_t>(eval("Neg", {}, {&lowest})[0]) == std::vector<int32_t>{-2147483647 - 1});
   const HostTensor f = tensor<float>(DType::kF32, {4}, {-2.7f, 2.7f, 0.0f, 0.4f});
   const std::vector<HostTensor> i8 = eval("Cast", attrs_of({{"to", 3}}), {&f});
   CHECK(i8[0].dtype == DType::kI8);
