@@ -69,7 +69,7 @@ std::vector<HostTensor> gemm(const ir::Attributes& attrs, const EvalInputs& in) 
   if ((args.trans_b ? b.dims[1] : b.dims[0]) != args.k) fail("Gemm operands differ in K");
   args.a = a.data_as<float>();
   args.b = b.data_as<float>();
-  if (in.size() > 2 && in[2] != nullptr) {
+  if (optional_input(in, 2) != nullptr) {
     const HostTensor& c = f32_input(in, 2);
     if (broadcast_dims(c.dims, {args.m, args.n}) != std::vector<int64_t>{args.m, args.n})
       fail("Gemm's C " + dims_string(c.dims) + " does not broadcast to the output");
@@ -95,9 +95,7 @@ std::vector<HostTensor> softmax(const ir::Attributes& attrs, const EvalInputs& i
 // noop_with_empty_axes.
 std::vector<HostTensor> reduce_mean(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& x = f32_input(in, 0);
-  const std::vector<int64_t> axes = attrs.has("axes")        ? attrs.get_ints("axes")
-                                    : in.size() > 1 && in[1] ? in[1]->ints()
-                                                             : std::vector<int64_t>{};
+  const std::vector<int64_t> axes = axes_of(attrs, in);
   if (axes.empty() && attrs.get_int_or("noop_with_empty_axes", 0) != 0) return {x};
   ref::ReduceMeanArgs args;
   args.src = x.data_as<float>();
@@ -125,7 +123,7 @@ std::vector<HostTensor> layer_normalization(const ir::Attributes& attrs, const E
   args.cols = args.rows == 0 ? 0 : x.count() / args.rows;
   if (scale.count() != args.cols)
     fail("LayerNormalization scale does not match the normalized size");
-  if (in.size() > 2 && in[2] != nullptr) {
+  if (optional_input(in, 2) != nullptr) {
     const HostTensor& bias = f32_input(in, 2);
     if (bias.count() != args.cols)
       fail("LayerNormalization bias does not match the normalized size");

@@ -39,10 +39,6 @@ Channels channels_of(const ir::Attributes& attrs, const HostTensor& x, const Hos
   return c;
 }
 
-const HostTensor* optional_input(const EvalInputs& in, size_t i) {
-  return i < in.size() ? in[i] : nullptr;
-}
-
 std::vector<HostTensor> quantize_linear(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& x = required_input(in, 0);
   require_dtype(x, {DType::kF32}, "the input");

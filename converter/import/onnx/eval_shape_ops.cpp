@@ -44,13 +44,6 @@ const HostTensor& index_input(const EvalInputs& in, size_t i) {
   return t;
 }
 
-// Axes from attribute "axes" (older opsets) or input 1 (newer ones).
-std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& in) {
-  if (attrs.has("axes")) return attrs.get_ints("axes");
-  if (in.size() > 1 && in[1] != nullptr) return in[1]->ints();
-  return {};
-}
-
 HostTensor reshaped(const HostTensor& src, std::vector<int64_t> dims) {
   HostTensor out = src;
   out.dims = std::move(dims);
@@ -302,7 +295,7 @@ std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
 
 std::vector<HostTensor> constant_of_shape(const ir::Attributes&, const EvalInputs& in) {
   const std::vector<int64_t> dims = required_input(in, 0).ints();
-  const HostTensor* value = in.size() > 1 ? in[1] : nullptr;  // the importer passes the attribute
+  const HostTensor* value = optional_input(in, 1);  // the importer passes the attribute
   if (value == nullptr) return {HostTensor::computed(ir::DType::kF32, dims, [](void*) {})};
   if (value->count() != 1) fail("ConstantOfShape's value must hold one element");
   HostTensor scalar = *value;

@@ -30,6 +30,16 @@ const HostTensor& required_input(const EvalInputs& inputs, size_t i) {
   return *inputs[i];
 }
 
+const HostTensor* optional_input(const EvalInputs& inputs, size_t i) {
+  return i < inputs.size() ? inputs[i] : nullptr;
+}
+
+std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& inputs) {
+  if (attrs.has("axes")) return attrs.get_ints("axes");
+  if (const HostTensor* axes = optional_input(inputs, 1)) return axes->ints();
+  return {};
+}
+
 size_t normalize_axis(int64_t axis, size_t rank) {
   const int64_t r = static_cast<int64_t>(rank);
   if (axis < -r || axis >= r) {

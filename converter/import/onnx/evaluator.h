@@ -46,6 +46,11 @@ std::vector<int64_t> matmul_dims(const std::vector<int64_t>& a, const std::vecto
 
 // Input i, or a clear error when it is absent.
 const HostTensor& required_input(const EvalInputs& inputs, size_t i);
+// Input i, or nullptr when it is absent.
+const HostTensor* optional_input(const EvalInputs& inputs, size_t i);
+// Axes from attribute "axes" (older opsets) or input 1 (newer ones); empty
+// when neither is given.
+std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& inputs);
 // Normalizes a possibly negative axis against rank; throws when out of range.
 size_t normalize_axis(int64_t axis, size_t rank);
 // Throws "<what> must be <types> (is <dtype>)" unless t.dtype is one of types.
