@@ -17,7 +17,7 @@ class AddLayerNormOp final : public CpuOp {
         epsilon_(s.op.epsilon),
         kernel_(cpu::add_layer_norm_kernel_for(cpu_isa_in_use())) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+  void run(const RunShape& run, Parallel& parallel) override {
     ref::AddLayerNormArgs args;
     args.src = src_.f32();
     args.residual = residual_.f32();
@@ -25,7 +25,7 @@ class AddLayerNormOp final : public CpuOp {
     args.beta = beta_.f32();
     args.dst = dst_.f32();
     args.hidden = hidden_;
-    args.rows = src_value_.numel(batch, seq) / hidden_;
+    args.rows = src_value_.numel(run) / hidden_;
     args.epsilon = epsilon_;
     kernel_(args, parallel);
   }

@@ -15,13 +15,13 @@ class AttentionOp final : public CpuOp {
         scale_(s.op.scale),
         kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), head_dim_)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+  void run(const RunShape& run, Parallel& parallel) override {
     ref::AttentionArgs args;
     args.qkv = qkv_.f32();
     args.mask_bias = mask_bias_.f32();
     args.dst = dst_.f32();
-    args.batch = batch;
-    args.seq = seq;
+    args.batch = run.batch;
+    args.seq = run.seq;
     args.num_heads = num_heads_;
     args.head_dim = head_dim_;
     args.scale = scale_;

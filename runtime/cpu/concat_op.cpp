@@ -19,12 +19,12 @@ class ConcatOp final : public CpuOp {
     }
   }
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
+  void run(const RunShape& run, Parallel&) override {
     for (size_t i = 0; i < parts_.size(); ++i) {
       pointers_[i] = parts_[i].data();
-      extents_[i] = part_values_[i]->shape[static_cast<size_t>(axis_)].eval(batch, seq);
+      extents_[i] = part_values_[i]->shape[static_cast<size_t>(axis_)].eval(run);
     }
-    ref::concat({pointers_, extents_, dst_.data(), eval_dims(dst_value_, batch, seq), axis_,
+    ref::concat({pointers_, extents_, dst_.data(), eval_dims(dst_value_, run), axis_,
                  dtype_size(dst_value_.dtype)});
   }
 

@@ -74,25 +74,11 @@ struct CpuOpSetup {
 class CpuOp {
  public:
   virtual ~CpuOp() = default;
-  virtual void run(int64_t batch, int64_t seq, Parallel& parallel) = 0;
+  virtual void run(const RunShape& run, Parallel& parallel) = 0;
 };
 
-std::unique_ptr<CpuOp> make_cpu_embed_layer_norm(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_matmul(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_attention(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_add_layer_norm(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_pooler(const CpuOpSetup& setup);
-// Generic ops, on the reference kernels of ops/ref/generic_kernels.h.
-std::unique_ptr<CpuOp> make_cpu_elementwise(const CpuOpSetup& setup);     // also Expand
-std::unique_ptr<CpuOp> make_cpu_generic_matmul(const CpuOpSetup& setup);  // also Gemm
-std::unique_ptr<CpuOp> make_cpu_softmax(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_layer_normalization(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_reduce_mean(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_reshape(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_transpose(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_gather(const CpuOpSetup& setup);  // also GatherND
-std::unique_ptr<CpuOp> make_cpu_slice(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_concat(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_range(const CpuOpSetup& setup);  // also DimValues
+// The CPU op for setup.op, from the kind-to-factory table (cpu_op_table.cpp).
+// Throws Error naming the op when its kind has no CPU implementation.
+std::unique_ptr<CpuOp> make_cpu_op(const CpuOpSetup& setup);
 
 }  // namespace minirt

@@ -21,7 +21,7 @@ class EmbedLayerNormOp final : public CpuOp {
         epsilon_(s.op.epsilon),
         kernel_(cpu::embed_layer_norm_kernel_for(cpu_isa_in_use())) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+  void run(const RunShape& run, Parallel& parallel) override {
     ref::EmbedLayerNormArgs args;
     args.input_ids = ids_.i64();
     args.token_type_ids = types_.i64();
@@ -31,8 +31,8 @@ class EmbedLayerNormOp final : public CpuOp {
     args.token_type = token_type_.f32();
     args.gamma = gamma_.f32();
     args.beta = beta_.f32();
-    args.batch = batch;
-    args.seq = seq;
+    args.batch = run.batch;
+    args.seq = run.seq;
     args.hidden = hidden_;
     args.epsilon = epsilon_;
     args.dst = dst_.f32();

@@ -16,17 +16,17 @@ class GatherOp final : public CpuOp {
         data_value_(s.input_value(0)),
         indices_value_(s.input_value(1)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    const ref::Dims data = eval_dims(data_value_, batch, seq);
+  void run(const RunShape& run, Parallel&) override {
+    const ref::Dims data = eval_dims(data_value_, run);
     const size_t elem_bytes = dtype_size(data_value_.dtype);
     const ref::GatherResult result =
-        op_.kind == OpKind::kGather
-            ? ref::gather({data_.data(), data, indices_.i64(), indices_value_.numel(batch, seq),
+        op_.kind == OpKind::Gather
+            ? ref::gather({data_.data(), data, indices_.i64(), indices_value_.numel(run),
                            dst_.data(), op_.axis, elem_bytes})
-            : ref::gather_nd({data_.data(), data, indices_.i64(),
-                              eval_dims(indices_value_, batch, seq), dst_.data(), elem_bytes});
+            : ref::gather_nd({data_.data(), data, indices_.i64(), eval_dims(indices_value_, run),
+                              dst_.data(), elem_bytes});
     if (!result.ok)
-      throw Error("op '" + op_.name + "' (" + op_kind_name(op_.kind) + "): index " +
+      throw Error("op '" + op_.name + "' (" + fb::EnumNameOpParams(op_.kind) + "): index " +
                   std::to_string(result.bad_index) + " in '" + indices_value_.name +
                   "' is out of range for '" + data_value_.name + "'");
   }

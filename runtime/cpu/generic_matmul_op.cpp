@@ -11,15 +11,15 @@ class GenericMatMulOp final : public CpuOp {
       : op_(s.op),
         a_(s.input(0)),
         b_(s.input(1)),
-        c_(s.op.kind == OpKind::kGemm ? s.input(2) : TensorRef()),
+        c_(s.op.kind == OpKind::Gemm ? s.input(2) : TensorRef()),
         dst_(s.output(0)),
         a_value_(s.input_value(0)),
         b_value_(s.input_value(1)),
-        c_value_(s.op.kind == OpKind::kGemm && s.op.inputs[2] >= 0 ? &s.input_value(2) : nullptr) {}
+        c_value_(s.op.kind == OpKind::Gemm && s.op.inputs[2] >= 0 ? &s.input_value(2) : nullptr) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    const ref::Dims a = eval_dims(a_value_, batch, seq), b = eval_dims(b_value_, batch, seq);
-    if (op_.kind == OpKind::kGenericMatMul) {
+  void run(const RunShape& run, Parallel& parallel) override {
+    const ref::Dims a = eval_dims(a_value_, run), b = eval_dims(b_value_, run);
+    if (op_.kind == OpKind::GenericMatMul) {
       return ref::batched_matmul({static_cast<const float*>(a_.data()),
                                   static_cast<const float*>(b_.data()), dst_.f32(), a, b},
                                  parallel);
@@ -28,7 +28,7 @@ class GenericMatMulOp final : public CpuOp {
     args.a = a_.f32();
     args.b = b_.f32();
     args.c = c_.f32();
-    if (c_value_) args.c_dims = eval_dims(*c_value_, batch, seq);
+    if (c_value_) args.c_dims = eval_dims(*c_value_, run);
     args.dst = dst_.f32();
     args.m = a.d[op_.trans_a ? 1 : 0];
     args.k = a.d[op_.trans_a ? 0 : 1];

@@ -7,10 +7,10 @@
 
 namespace minirt {
 
-inline ref::Dims eval_dims(const ValueInfo& value, int64_t batch, int64_t seq) {
+inline ref::Dims eval_dims(const ValueInfo& value, const RunShape& run) {
   ref::Dims dims;
   dims.rank = static_cast<int>(value.shape.size());
-  for (size_t a = 0; a < value.shape.size(); ++a) dims.d[a] = value.shape[a].eval(batch, seq);
+  for (size_t a = 0; a < value.shape.size(); ++a) dims.d[a] = value.shape[a].eval(run);
   return dims;
 }
 

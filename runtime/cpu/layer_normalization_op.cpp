@@ -16,14 +16,14 @@ class LayerNormalizationOp final : public CpuOp {
         scale_value_(s.input_value(1)),
         epsilon_(s.op.epsilon) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+  void run(const RunShape& run, Parallel& parallel) override {
     ref::LayerNormalizationArgs args;
     args.src = src_.f32();
     args.scale = scale_.f32();
     args.bias = bias_.f32();
     args.dst = dst_.f32();
-    args.cols = scale_value_.numel(batch, seq);
-    args.rows = src_value_.numel(batch, seq) / args.cols;
+    args.cols = scale_value_.numel(run);
+    args.rows = src_value_.numel(run) / args.cols;
     args.epsilon = epsilon_;
     ref::layer_normalization(args, parallel);
   }

@@ -21,11 +21,11 @@ class MatMulOp final : public CpuOp {
         activation_(s.op.activation),
         jit_(shared_matmul(
             s, {weight_.f32(), bias_.f32(), n_, k_, activation_, residual_.f32() != nullptr},
-            src_value_.numel(s.model.max_batch, s.model.max_seq) / k_)),
+            src_value_.numel({s.model.max_batch, s.model.max_seq}) / k_)),
         scratch_(s.scratch) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    const int64_t m = src_value_.numel(batch, seq) / k_;
+  void run(const RunShape& run, Parallel& parallel) override {
+    const int64_t m = src_value_.numel(run) / k_;
     if (jit_)
       return jit_->run(src_.f32(), residual_.f32(), dst_.f32(), m, parallel, scratch_.data());
     ref::MatMulArgs args;

@@ -25,21 +25,22 @@ class PoolerOp final : public CpuOp {
     if (jit_) first_tokens_.resize(static_cast<size_t>(s.model.max_batch * hidden_size_));
   }
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
+  void run(const RunShape& run, Parallel& parallel) override {
     if (jit_) {
-      for (int64_t b = 0; b < batch; ++b) {
-        const float* first_token = hidden_.f32() + b * seq * hidden_size_;  // [CLS]
+      for (int64_t b = 0; b < run.batch; ++b) {
+        const float* first_token = hidden_.f32() + b * run.seq * hidden_size_;  // [CLS]
         std::copy_n(first_token, hidden_size_, first_tokens_.data() + b * hidden_size_);
       }
-      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), batch, parallel, scratch_.data());
+      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), run.batch, parallel,
+                       scratch_.data());
     }
     ref::PoolerArgs args;
     args.hidden = hidden_.f32();
     args.weight = weight_.f32();
     args.bias = bias_.f32();
     args.dst = dst_.f32();
-    args.batch = batch;
-    args.seq = seq;
+    args.batch = run.batch;
+    args.seq = run.seq;
     args.hidden_size = hidden_size_;
     ref::pooler(args, parallel);
   }

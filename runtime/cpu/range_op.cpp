@@ -11,13 +11,13 @@ class RangeOp final : public CpuOp {
   explicit RangeOp(const CpuOpSetup& s)
       : op_(s.op), dst_(s.output(0)), dst_value_(s.output_value(0)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    if (op_.kind == OpKind::kRange) {
-      return ref::range(op_.start, op_.delta, dst_value_.numel(batch, seq),
-                        elem_type(dst_value_.dtype), dst_.data());
+  void run(const RunShape& run, Parallel&) override {
+    if (op_.kind == OpKind::Range) {
+      return ref::range(op_.start, op_.delta, dst_value_.numel(run), elem_type(dst_value_.dtype),
+                        dst_.data());
     }
     auto* dst = static_cast<int64_t*>(dst_.data());
-    for (size_t i = 0; i < op_.dims.size(); ++i) dst[i] = op_.dims[i].eval(batch, seq);
+    for (size_t i = 0; i < op_.dims.size(); ++i) dst[i] = op_.dims[i].eval(run);
   }
 
  private:

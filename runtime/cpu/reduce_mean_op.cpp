@@ -11,9 +11,8 @@ class ReduceMeanOp final : public CpuOp {
     for (int32_t axis : s.op.axes) reduced_[static_cast<size_t>(axis)] = true;
   }
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    ref::reduce_mean({src_.f32(), dst_.f32(), eval_dims(src_value_, batch, seq), reduced_},
-                     parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    ref::reduce_mean({src_.f32(), dst_.f32(), eval_dims(src_value_, run), reduced_}, parallel);
   }
 
  private:

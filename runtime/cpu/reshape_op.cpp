@@ -11,9 +11,8 @@ class ReshapeOp final : public CpuOp {
   explicit ReshapeOp(const CpuOpSetup& s)
       : src_(s.input(0)), dst_(s.output(0)), dst_value_(s.output_value(0)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    const size_t bytes =
-        static_cast<size_t>(dst_value_.numel(batch, seq)) * dtype_size(dst_value_.dtype);
+  void run(const RunShape& run, Parallel&) override {
+    const size_t bytes = static_cast<size_t>(dst_value_.numel(run)) * dtype_size(dst_value_.dtype);
     std::memcpy(dst_.data(), src_.data(), bytes);
   }
 

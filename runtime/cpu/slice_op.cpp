@@ -15,14 +15,14 @@ class SliceOp final : public CpuOp {
         src_value_(s.input_value(0)),
         dst_value_(s.output_value(0)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
+  void run(const RunShape& run, Parallel&) override {
     ref::SliceArgs args;
     args.src = src_.data();
     args.dst = dst_.data();
-    args.src_dims = eval_dims(src_value_, batch, seq);
-    args.dst_dims = eval_dims(dst_value_, batch, seq);
+    args.src_dims = eval_dims(src_value_, run);
+    args.dst_dims = eval_dims(dst_value_, run);
     for (size_t a = 0; a < op_.dims.size(); ++a) {
-      args.starts[a] = op_.dims[a].eval(batch, seq);
+      args.starts[a] = op_.dims[a].eval(run);
       args.steps[a] = op_.steps[a];
     }
     args.elem_bytes = dtype_size(src_value_.dtype);

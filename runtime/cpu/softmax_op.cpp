@@ -9,8 +9,8 @@ class SoftmaxOp final : public CpuOp {
   explicit SoftmaxOp(const CpuOpSetup& s)
       : src_(s.input(0)), dst_(s.output(0)), src_value_(s.input_value(0)), axis_(s.op.axis) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    ref::softmax({src_.f32(), dst_.f32(), eval_dims(src_value_, batch, seq), axis_}, parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    ref::softmax({src_.f32(), dst_.f32(), eval_dims(src_value_, run), axis_}, parallel);
   }
 
  private:

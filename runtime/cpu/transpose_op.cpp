@@ -11,8 +11,8 @@ class TransposeOp final : public CpuOp {
     for (size_t a = 0; a < s.op.axes.size(); ++a) perm_[a] = s.op.axes[a];
   }
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    ref::transpose({src_.data(), dst_.data(), eval_dims(src_value_, batch, seq), perm_,
+  void run(const RunShape& run, Parallel&) override {
+    ref::transpose({src_.data(), dst_.data(), eval_dims(src_value_, run), perm_,
                     dtype_size(src_value_.dtype)});
   }
 

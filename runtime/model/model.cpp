@@ -34,10 +34,10 @@ std::vector<std::string> Model::describe_ops() const {
   std::vector<std::string> lines;
   for (size_t i = 0; i < impl_->ops.size(); ++i) {
     const OpInfo& op = impl_->ops[i];
-    std::string kind = op_kind_name(op.kind);
-    if (op.kind == OpKind::kMatMul && op.activation != Activation::kNone)
+    std::string kind = fb::EnumNameOpParams(op.kind);
+    if (op.kind == OpKind::MatMul && op.activation != Activation::kNone)
       kind += std::string("(") + activation_name(op.activation) + ")";
-    if (op.kind == OpKind::kAttention)
+    if (op.kind == OpKind::Attention)
       kind +=
           "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";
     std::string ios;

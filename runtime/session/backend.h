@@ -21,7 +21,7 @@ class Backend {
   virtual size_t arena_bytes() const = 0;
   // Runs the op list for one validated request. graph_inputs[i] holds model
   // input i as [batch, seq] int64, or nullptr for its default.
-  virtual void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) = 0;
+  virtual void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) = 0;
   // Host pointer to model output i, valid until the next run().
   virtual const float* output(size_t i) const = 0;
   // Per-op time when the backend was made with profile on, else empty.

@@ -45,15 +45,14 @@ bool precision_from_name(const std::string& name, Precision* precision) {
 
 std::span<const OutputView> Session::run(const Inputs& inputs) {
   const Model::Impl& m = impl_->model->impl();
-  const RequestShape shape = check_inputs(m, inputs, impl_->graph_inputs);
-  impl_->backend->run(shape.batch, shape.seq, impl_->graph_inputs);
+  const RunShape shape = check_inputs(m, inputs, impl_->graph_inputs);
+  impl_->backend->run(shape, impl_->graph_inputs);
   for (size_t i = 0; i < m.outputs.size(); ++i) {
     OutputView& view = impl_->outputs[i];
     const ValueInfo& value = m.values[static_cast<size_t>(m.outputs[i])];
     view.data = impl_->backend->output(i);
     view.rank = static_cast<int>(value.shape.size());
-    for (size_t d = 0; d < value.shape.size(); ++d)
-      view.shape[d] = value.shape[d].eval(shape.batch, shape.seq);
+    for (size_t d = 0; d < value.shape.size(); ++d) view.shape[d] = value.shape[d].eval(shape);
   }
   return impl_->outputs;
 }
