@@ -1,13 +1,13 @@
 // CPU backend: one 64-byte-aligned arena per session, a tensor pointer per
 // value fixed at construction, and the op list prepared once into CpuOps.
+#include "runtime/cpu/cpu_backend.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <vector>
 
 #include "ops/cpu/cpu_isa.h"
-#include "ops/cpu/jit/matmul_kernel.h"
 #include "runtime/cpu/cpu_op.h"
-#include "runtime/session/backend.h"
 #include "runtime/threads/thread_pool.h"
 
 namespace minirt {
@@ -45,6 +45,7 @@ class CpuBackend final : public Backend {
   CpuBackend(const Model::Impl& model, const SessionOptions& options)
       : model_(model),
         precision_(checked_matmul_precision(options.precision)),
+        name_(kernels_name(cpu_isa_in_use(), precision_)),
         pool_(options.threads),
         tensors_(model.values.size(), nullptr) {
     const size_t bytes = std::max(model.arena.total_bytes, kArenaAlignment);
@@ -56,7 +57,7 @@ class CpuBackend final : public Backend {
       if (model.arena_offset[v] >= 0) tensors_[v] = arena_.get() + model.arena_offset[v];
     }
     for (const OpInfo& op : model.ops)
-      ops_.push_back(make_cpu_op(CpuOpSetup{model, op, tensors_, precision_, scratch_}));
+      ops_.push_back(make_cpu_op(CpuOpSetup{BoundOp(model, op, tensors_), precision_, scratch_}));
     scratch_.allocate();
     if (options.profile) {
       for (const OpInfo& op : model.ops)
@@ -64,7 +65,7 @@ class CpuBackend final : public Backend {
     }
   }
 
-  const char* name() const override { return kernels_name(cpu_isa_in_use(), precision_); }
+  const char* name() const override { return name_; }
   size_t arena_bytes() const override { return model_.arena.total_bytes + scratch_.bytes(); }
 
   void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) override {
@@ -84,8 +85,9 @@ class CpuBackend final : public Backend {
     }
   }
 
-  const float* output(size_t i) const override {
-    return static_cast<const float*>(tensors_[static_cast<size_t>(model_.outputs[i])]);
+  OutputData output(size_t i) const override {
+    return {static_cast<const float*>(tensors_[static_cast<size_t>(model_.outputs[i])]),
+            MemorySpace::kHost};
   }
 
   std::span<const OpProfile> op_profile() const override { return profile_; }
@@ -99,6 +101,7 @@ class CpuBackend final : public Backend {
  private:
   const Model::Impl& model_;
   MatMulPrecision precision_;
+  const char* name_;  // fixed at construction, as the ops' kernel choices are
   ThreadPool pool_;
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input
@@ -108,11 +111,6 @@ class CpuBackend final : public Backend {
 };
 
 }  // namespace
-
-bool precision_supported(Precision precision) {
-  if (precision == Precision::kFloat32) return true;  // the reference kernels at worst
-  return cpu_isa_in_use() >= jit::matmul_precision_isa(matmul_precision(precision));
-}
 
 void ScratchBuffer::allocate() {
   if (bytes_ == 0) return;

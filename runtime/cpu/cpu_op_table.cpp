@@ -72,10 +72,11 @@ static_assert(rows_in_kind_order(), "kCpuOps rows must follow fb::OpParams order
 }  // namespace
 
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpSetup& setup) {
-  const auto index = static_cast<size_t>(setup.op.kind);
+  const OpInfo& op = setup.bound.op();
+  const auto index = static_cast<size_t>(op.kind);
   const CpuOpFactory make = index < std::size(kCpuOps) ? kCpuOps[index].make : nullptr;
   if (!make)
-    throw Error("op '" + setup.op.name + "' (" + fb::EnumNameOpParams(setup.op.kind) +
+    throw Error("op '" + op.name + "' (" + fb::EnumNameOpParams(op.kind) +
                 ") has no CPU implementation");
   return make(setup);
 }
