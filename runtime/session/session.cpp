@@ -1,6 +1,8 @@
 // Session: validates a request, hands it to its backend, exposes the outputs.
+// Only minirt::Error leaves it (api_errors.h).
 #include <vector>
 
+#include "runtime/model/api_errors.h"
 #include "runtime/session/backend.h"
 #include "runtime/session/input_check.h"
 
@@ -52,12 +54,12 @@ std::span<const OutputView> run_session(Session::Impl& session, const Inputs& in
 }  // namespace
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
-    : impl_(make_session(std::move(model), options)) {}
+    : impl_(rethrow_as_error([&] { return make_session(std::move(model), options); })) {}
 
 Session::~Session() = default;
 
 std::span<const OutputView> Session::run(const Inputs& inputs) {
-  return run_session(*impl_, inputs);
+  return rethrow_as_error([&] { return run_session(*impl_, inputs); });
 }
 
 std::span<const OpProfile> Session::op_profile() const { return impl_->backend->op_profile(); }
