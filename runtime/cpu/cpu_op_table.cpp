@@ -3,6 +3,7 @@
 // CPU cannot run yet gets a null row and a clear Error at prepare.
 #include <array>
 #include <iterator>
+#include <string>
 
 #include "runtime/cpu/cpu_op.h"
 
@@ -75,9 +76,11 @@ std::unique_ptr<CpuOp> make_cpu_op(const CpuOpSetup& setup) {
   const OpInfo& op = setup.bound.op();
   const auto index = static_cast<size_t>(op.kind);
   const CpuOpFactory make = index < std::size(kCpuOps) ? kCpuOps[index].make : nullptr;
-  if (!make)
-    throw Error("op '" + op.name + "' (" + fb::EnumNameOpParams(op.kind) +
-                ") has no CPU implementation");
+  if (!make) {
+    const std::string kind = *fb::EnumNameOpParams(op.kind) ? fb::EnumNameOpParams(op.kind)
+                                                            : "kind code " + std::to_string(index);
+    throw Error("op '" + op.name + "' (" + kind + ") has no CPU implementation");
+  }
   return make(setup);
 }
 
