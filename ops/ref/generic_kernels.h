@@ -31,7 +31,7 @@ struct Dims {
 Dims make_dims(std::span<const int64_t> dims);
 
 // Mirrors minirt.fbs's ElementwiseFn code for code (static_asserts where the
-// runtime converts it: runtime/cpu/elementwise_op.cpp).
+// runtime converts it: runtime/exec/generic_args.cpp).
 // clang-format off
 enum class ElementwiseFn : uint8_t {
   kAdd, kSub, kMul, kDiv, kPow, kMax, kMin,
