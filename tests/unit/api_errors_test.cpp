@@ -104,7 +104,7 @@ TEST_CASE("api errors: an allocation failure anywhere is an Error that says memo
       (void)model->summary();
       (void)model->describe_ops();
       (void)model->plan_dump();
-      Session session(model, {.threads = 2});
+      Session session(model, {.threads = 3});  // a failed 2nd worker stops the 1st
       (void)session.run(inputs);
     });
     const bool fired = g_fail_at.load() < 0;
