@@ -46,7 +46,8 @@ class CpuOp {
   virtual void run(const RunShape& run, Parallel& parallel) = 0;
 };
 
-// The CPU op for setup.op, from the kind-to-factory table (cpu_op_table.cpp).
+// The CPU op for setup.bound.op(), from the kind-to-factory table
+// (cpu_op_table.cpp).
 // Throws Error naming the op when its kind has no CPU implementation.
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpSetup& setup);
 
