@@ -33,7 +33,8 @@ struct Dims {
 };
 Dims make_dims(std::span<const int64_t> dims);
 
-// In the order of minirt.fbs's ElementwiseFn.
+// Mirrors minirt.fbs's ElementwiseFn code for code (static_asserts where the
+// runtime converts it: runtime/exec/generic_args.cpp).
 // clang-format off
 enum class ElementwiseFn : uint8_t {
   kAdd, kSub, kMul, kDiv, kPow, kMax, kMin,
