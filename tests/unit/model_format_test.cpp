@@ -37,6 +37,21 @@ TEST_CASE("format: an unknown symbol bit alone is refused too") {
   CHECK(error.find("unknown symbol bits 128") != std::string::npos);
 }
 
+TEST_CASE("format: an unknown symbol bit in a generic op's dims is refused, naming the op") {
+  // Refused as the op is read, before any rule looks at the rest of it.
+  for (const fb::OpParams kind : {fb::OpParams::DimValues, fb::OpParams::Slice}) {
+    CAPTURE(fb::EnumNameOpParams(kind));
+    test::ModelSpec spec = test::valid_spec();
+    test::SpecOp op{.name = "sized", .type = kind};
+    op.dims = {fb::Dim(2, fb::DimSymbol::BATCH | kUnknownSymbol)};
+    op.steps = {1};
+    op.outputs = {12};
+    spec.ops.push_back(op);
+    const std::string error = load_error(spec, "unknown_symbol_op");
+    CHECK(error.find("op 'sized' has a dim with unknown symbol bits 4") != std::string::npos);
+  }
+}
+
 TEST_CASE("format: known symbol bits still load") {
   CHECK(load_error(test::valid_spec(), "known_symbols").empty());
 }
