@@ -34,7 +34,9 @@ uint32_t typed_field_for(int32_t data_type) {
     case TensorProto::kFloat:
       return kFloatData;
     case TensorProto::kInt32:
-    case TensorProto::kBool:  // int32_data holds bools too
+    case TensorProto::kInt8:  // int32_data holds the narrower types too
+    case TensorProto::kUInt8:
+    case TensorProto::kBool:
       return kInt32Data;
     case TensorProto::kInt64:
       return kInt64Data;
@@ -44,6 +46,8 @@ uint32_t typed_field_for(int32_t data_type) {
       return 0;
   }
 }
+
+[[noreturn]] void fail(const TensorProto& tensor, const std::string& what);
 
 // Appends the values in field (raw_data, or the typed field of data_type) to
 // tensor. raw_data holds fixed-size little-endian values; int32_data and
@@ -69,6 +73,23 @@ void append_values(const ProtoField& field, TensorProto& tensor) {
         for_each_varint(field, add_int32);
       }
       return;
+    case TensorProto::kInt8:
+    case TensorProto::kUInt8: {
+      const bool is_signed = tensor.data_type == TensorProto::kInt8;
+      if (raw) {
+        for (uint8_t byte : field.bytes)
+          tensor.i64.push_back(is_signed ? int64_t{static_cast<int8_t>(byte)} : int64_t{byte});
+      } else {
+        for_each_varint(field, [&](uint64_t v) {
+          const int32_t value = static_cast<int32_t>(v);
+          if (value < (is_signed ? -128 : 0) || value > (is_signed ? 127 : 255))
+            fail(tensor, "value " + std::to_string(value) + " out of range for " +
+                             (is_signed ? "int8" : "uint8"));
+          tensor.i64.push_back(value);
+        });
+      }
+      return;
+    }
     case TensorProto::kInt32:
       if (raw) {
         for_each_fixed32(field, add_int32);
@@ -86,7 +107,7 @@ void append_values(const ProtoField& field, TensorProto& tensor) {
   }
 }
 
-[[noreturn]] void fail(const TensorProto& tensor, const std::string& what) {
+void fail(const TensorProto& tensor, const std::string& what) {
   throw std::runtime_error("TensorProto '" + tensor.name + "': " + what);
 }
 
@@ -197,7 +218,8 @@ TensorProto parse_tensor_proto(std::span<const uint8_t> bytes) {
   const uint32_t typed_field = typed_field_for(tensor.data_type);
   if (typed_field == 0) {
     fail(tensor, "data_type " + std::to_string(tensor.data_type) +
-                     " not supported (FLOAT=1, INT32=6, INT64=7, BOOL=9, DOUBLE=11 only)");
+                     " not supported (FLOAT=1, UINT8=2, INT8=3, INT32=6, INT64=7, BOOL=9, "
+                     "DOUBLE=11 only)");
   }
   if (external_location != tensor.external.has_value()) {
     fail(tensor, external_location ? "data_location is EXTERNAL but external_data is missing"

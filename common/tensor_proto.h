@@ -12,7 +12,8 @@ namespace minirt {
 
 struct TensorProto {
   // The TensorProto.DataType values this reader accepts.
-  static constexpr int32_t kFloat = 1, kInt32 = 6, kInt64 = 7, kBool = 9, kDouble = 11;
+  static constexpr int32_t kFloat = 1, kUInt8 = 2, kInt8 = 3, kInt32 = 6, kInt64 = 7, kBool = 9,
+                           kDouble = 11;
 
   // Where the values of a tensor with data_location EXTERNAL live: `length`
   // bytes (-1 when the model leaves it to the end of the file) at `offset`
@@ -27,7 +28,7 @@ struct TensorProto {
   int32_t data_type = 0;
   std::vector<int64_t> dims;
   std::vector<float> f32;    // kFloat, and kDouble narrowed to float
-  std::vector<int64_t> i64;  // kInt64, and kInt32 and kBool widened
+  std::vector<int64_t> i64;  // kInt64, and kInt32, kInt8, kUInt8 and kBool widened
   // Set for external data: f32 and i64 stay empty, the caller reads (maps) it.
   std::optional<External> external;
 

@@ -3,7 +3,8 @@
 
 namespace minirt {
 
-// Applied in the MatMul epilogue before the residual add.
+// Applied in the MatMul epilogue before the residual add. Mirrors minirt.fbs's
+// Activation code for code (static_asserts in runtime/model/model_types.cpp).
 enum class Activation { kNone, kGeluErf, kGeluTanh, kTanh };
 
 const char* activation_name(Activation act);

@@ -1,5 +1,3 @@
-#include <cstring>
-
 #include "converter/passes/passes.h"
 
 namespace minirt::converter::passes {
@@ -7,28 +5,10 @@ namespace {
 
 bool same_at_every_probe(const onnx::ValueFacts& facts) {
   if (facts.content_deps != 0 || !facts.has_data()) return false;
-  const onnx::HostTensor& first = facts.at_probe[0];
   for (const onnx::HostTensor& t : facts.at_probe) {
-    if (t.dims != first.dims || t.values != first.values) return false;
+    if (!t.same_data(facts.at_probe[0])) return false;
   }
   return true;
-}
-
-ir::WeightBytes bytes_of(const onnx::HostTensor& t) {
-  const size_t size = ir::dtype_size(t.dtype);
-  std::vector<uint8_t> bytes(t.values.size() * size);
-  for (size_t i = 0; i < t.values.size(); ++i) {
-    if (t.dtype == ir::DType::kF32) {
-      const float v = static_cast<float>(t.values[i]);
-      std::memcpy(bytes.data() + i * size, &v, size);
-    } else if (t.dtype == ir::DType::kI64) {
-      const int64_t v = t.int_at(i);
-      std::memcpy(bytes.data() + i * size, &v, size);
-    } else {
-      bytes[i] = t.values[i] != 0;
-    }
-  }
-  return ir::WeightBytes::owned_bytes(std::move(bytes));
 }
 
 }  // namespace
@@ -49,7 +29,7 @@ void fold_constants(PassContext& ctx) {
     for (int id : op.outputs) {
       ir::Value& value = ctx.g.values[id];
       value.kind = ir::ValueKind::kWeight;
-      value.data = bytes_of(ctx.facts.values[id].at_probe[0]);
+      value.data = ctx.facts.values[id].at_probe[0].bytes;
     }
     ++folded;
   }

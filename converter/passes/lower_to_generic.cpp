@@ -80,7 +80,7 @@ onnx::HostTensor constant_input(const PassContext& ctx, const ir::Op& op, size_t
   const onnx::HostTensor first = size_input(ctx, op, i, 0);
   for (size_t p = 1; p < onnx::kProbeSizes.size(); ++p) {
     const onnx::HostTensor other = size_input(ctx, op, i, p);
-    if (other.dims != first.dims || other.values != first.values)
+    if (!other.same_data(first))
       fail("input " + std::to_string(i) + " '" + ctx.g.values[op.inputs[i]].name +
            "' changes with the input size");
   }
@@ -160,7 +160,7 @@ bool lower_to_dim_values(const PassContext& ctx, ir::Op& op) {
     return false;
   std::vector<int64_t> factors, symbols;
   bool symbolic = false;  // a value the same at every probe is fold_constants' job, not ours
-  for (size_t e = 0; e < facts->at_probe[0].values.size(); ++e) {
+  for (size_t e = 0; e < static_cast<size_t>(facts->at_probe[0].count()); ++e) {
     std::vector<int64_t> sizes;
     for (const onnx::HostTensor& t : facts->at_probe) {
       if (t.dims != facts->at_probe[0].dims) return false;

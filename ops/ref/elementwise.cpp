@@ -1,28 +1,29 @@
 // Element-wise generic ops with numpy broadcasting. Each element is computed
-// in its own type (float math on f32, exact integer math on i64), so results
-// match ONNX's float32 and int64 semantics.
+// in its own type (float math on f32, exact integer math on the integer
+// types), so results match ONNX's float32 and integer semantics.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 #include "ops/ref/activation.h"
+#include "ops/ref/dispatch.h"
 #include "ops/ref/grain.h"
 #include "ops/ref/strided_index.h"
 
 namespace minirt::ref {
 namespace {
 
-// Calls fn.template operator()<T>() with T the C++ type of `type`.
-template <typename Fn>
-void dispatch(ElemType type, Fn&& fn) {
-  switch (type) {
-    case ElemType::kF32:
-      return fn.template operator()<float>();
-    case ElemType::kI64:
-      return fn.template operator()<int64_t>();
-    case ElemType::kU8:
-      return fn.template operator()<uint8_t>();
+// op(a, b), integers wrapping in two's complement (computed unsigned, so no
+// signed overflow).
+template <typename T, typename Op>
+T wrapping(T a, T b, Op op) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(op(static_cast<U>(a), static_cast<U>(b)));
+  } else {
+    return op(a, b);
   }
 }
 
@@ -30,14 +31,15 @@ template <typename T>
 T arithmetic(ElementwiseFn fn, T a, T b) {
   switch (fn) {
     case ElementwiseFn::kAdd:
-      return a + b;
+      return wrapping(a, b, std::plus<>());
     case ElementwiseFn::kSub:
-      return a - b;
+      return wrapping(a, b, std::minus<>());
     case ElementwiseFn::kMul:
-      return a * b;
+      return wrapping(a, b, std::multiplies<>());
     case ElementwiseFn::kDiv:
       if constexpr (std::is_integral_v<T>) {
         if (b == 0) return 0;  // undefined in ONNX; never a crash here
+        if (std::is_signed_v<T> && b == T(-1)) return wrapping(T(0), a, std::minus<>());
       }
       return a / b;
     case ElementwiseFn::kPow:
@@ -91,13 +93,14 @@ T unary(ElementwiseFn fn, T x) {
   if constexpr (std::is_same_v<T, float>) {
     return unary_float(fn, x);
   } else {
-    return fn == ElementwiseFn::kNot ? T(x == 0) : T(-x);  // Not on u8, Neg on i64
+    // Not on u8, Neg on signed ints (wrapping: the lowest value stays itself).
+    return fn == ElementwiseFn::kNot ? T(x == 0) : wrapping(T(0), x, std::minus<>());
   }
 }
 
 template <typename To, typename From>
 To cast(From x) {
-  if constexpr (std::is_same_v<To, uint8_t>) {
+  if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
     return x != 0;
   } else {
     return static_cast<To>(x);

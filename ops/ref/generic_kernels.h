@@ -1,7 +1,8 @@
 // Reference kernels of the generic ops (minirt.fbs "Generic ops"): ONNX
 // semantics on tensors whose dims the caller has already evaluated. They run
 // the graphs the fusion passes do not fully recognize, and the converter's
-// host evaluator calls some of them too. As in kernels.h, inputs are assumed
+// host evaluator computes every ONNX op it evaluates with them (so the ONNX
+// semantics are written once, here). As in kernels.h, inputs are assumed
 // validated (dtypes, broadcastable shapes); kernels do arithmetic only, with
 // one exception: gather indices come from data, so those kernels report a bad
 // index instead of reading out of bounds.
@@ -18,8 +19,10 @@ namespace minirt::ref {
 
 inline constexpr int kMaxDims = 8;
 
-// Element types of generic values; kU8 holds a bool as 0 or 1.
-enum class ElemType : uint8_t { kF32, kI64, kU8 };
+// Element types of generic values. kU8 also holds a bool as 0 or 1: a Cast
+// into kU8 from another type yields that bool (!= 0). kI8 and kI32 are the
+// quantized types (the runtime's generic ops use the first three only).
+enum class ElemType : uint8_t { kF32, kI64, kU8, kI8, kI32 };
 size_t elem_size(ElemType type);
 
 struct Dims {
@@ -30,7 +33,8 @@ struct Dims {
 };
 Dims make_dims(std::span<const int64_t> dims);
 
-// In the order of minirt.fbs's ElementwiseFn.
+// Mirrors minirt.fbs's ElementwiseFn code for code (static_asserts where the
+// runtime converts it: runtime/exec/generic_args.cpp).
 // clang-format off
 enum class ElementwiseFn : uint8_t {
   kAdd, kSub, kMul, kDiv, kPow, kMax, kMin,
@@ -52,9 +56,10 @@ struct TensorArg {
 };
 
 // dst = fn(src...) with numpy broadcasting of each src to dst_dims.
-// Arithmetic and Neg on f32 or i64, comparisons of f32 or i64 into u8,
-// And/Or/Not on u8, Sqrt..GeluTanh on f32, Where(u8, T, T), Cast any to any
-// (to u8 means != 0). Cast to the same type broadcasts: Expand.
+// Arithmetic on any type (integers wrap; Neg on signed ones), comparisons of
+// any type into u8, And/Or/Not on u8, Sqrt..GeluTanh on f32, Where(u8, T, T),
+// Cast any to any (to u8 from another type means != 0). Cast to the same
+// type broadcasts: Expand.
 struct ElementwiseArgs {
   ElementwiseFn fn = ElementwiseFn::kAdd;
   std::array<TensorArg, 3> src;
@@ -148,7 +153,7 @@ struct ConcatArgs {
 };
 void concat(const ConcatArgs& args);
 
-// dst[i] = start + i * delta, i < count, as f32 or i64.
+// dst[i] = start + i * delta, i < count, as f32, i64 or i32.
 void range(double start, double delta, int64_t count, ElemType type, void* dst);
 
 // A gather's status: ok, or the first index out of range.
@@ -179,5 +184,63 @@ struct GatherNdArgs {
   size_t elem_bytes = 4;
 };
 GatherResult gather_nd(const GatherNdArgs& args);
+
+// ONNX QuantizeLinear: dst = saturate(round(src / scale) + zero_point), the
+// rounding to nearest even, the saturation to dst_type's range (kI8 or kU8);
+// NaN quantizes to the zero point. Per tensor (channels 1: one scale and
+// zero point) or per axis (channels = dims[axis]: one per index along axis).
+struct QuantizeLinearArgs {
+  const float* src = nullptr;
+  void* dst = nullptr;
+  ElemType dst_type = ElemType::kU8;
+  const float* scale = nullptr;      // [channels]
+  const void* zero_point = nullptr;  // [channels] of dst_type; nullptr: 0
+  Dims dims;
+  int axis = 0;
+  int64_t channels = 1;
+};
+void quantize_linear(const QuantizeLinearArgs& args);
+
+// ONNX DequantizeLinear: dst = (src - zero_point) * scale in f32, src kI8,
+// kU8 or kI32; per tensor or per axis as in QuantizeLinearArgs.
+struct DequantizeLinearArgs {
+  const void* src = nullptr;
+  ElemType src_type = ElemType::kU8;
+  float* dst = nullptr;
+  const float* scale = nullptr;      // [channels]
+  const void* zero_point = nullptr;  // [channels] of src_type; nullptr: 0
+  Dims dims;
+  int axis = 0;
+  int64_t channels = 1;
+};
+void dequantize_linear(const DequantizeLinearArgs& args);
+
+// ONNX DynamicQuantizeLinear: the scale and u8 zero point that map
+// [min(0, min src), max(0, max src)] onto [0, 255], then src quantized with
+// them as QuantizeLinear does.
+struct DynamicQuantizeLinearArgs {
+  const float* src = nullptr;
+  int64_t count = 0;
+  uint8_t* dst = nullptr;
+  float* scale = nullptr;         // one value
+  uint8_t* zero_point = nullptr;  // one value
+};
+void dynamic_quantize_linear(const DynamicQuantizeLinearArgs& args);
+
+// ONNX MatMulInteger: dst = (a - a_zero_point) (b - b_zero_point) in i32,
+// with MatMul's numpy shapes (see batched_matmul). a and b are kI8 or kU8;
+// a's zero point is one value or one per row (m), b's one value or one per
+// column (n); nullptr means 0.
+struct MatMulIntegerArgs {
+  const void* a = nullptr;
+  const void* b = nullptr;
+  ElemType a_type = ElemType::kU8, b_type = ElemType::kU8;
+  Dims a_dims, b_dims;
+  const void* a_zero_point = nullptr;
+  const void* b_zero_point = nullptr;
+  int64_t a_zero_point_count = 1, b_zero_point_count = 1;
+  int32_t* dst = nullptr;
+};
+void matmul_integer(const MatMulIntegerArgs& args, Parallel& parallel);
 
 }  // namespace minirt::ref

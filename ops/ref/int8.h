@@ -4,7 +4,9 @@
 //     and zero point from the row's range widened to include 0 (so 0 is
 //     exact); x is then (u8 - zero_point) * scale.
 //   weights: s8 = round(w / scale) per output column, scale = max |w| / 127.
-// Rounding is to nearest even, as vcvtps2dq does (round_small below).
+// Rounding is to nearest even, as vcvtps2dq does (round_small below), of
+// the product x * inverse_scale (and -min * inverse_scale) first rounded to
+// float, as vmulps gives it: never fused into the rounding (scaled_level).
 #pragma once
 
 #include <algorithm>
@@ -22,6 +24,17 @@ inline float round_small(float x) {
   return shifted - kShift;
 }
 
+// x * inverse_scale rounded to float. GCC's C++ default, -ffp-contract=fast,
+// fuses a product into the add after it (round_small's) wherever FMA is
+// enabled, as it is where the SIMD quantizer calls row_quantization: the
+// unrounded product then rounds differently just below a tie (-min *
+// inverse_scale = 127.499997 is the float 127.5, zero point 128 unfused but
+// 127 fused). The volatile store is the rounding point.
+inline float scaled_level(float x, float inverse_scale) {
+  volatile float product = x * inverse_scale;
+  return product;
+}
+
 struct RowQuantization {
   float scale = 1.0f;
   float inverse_scale = 1.0f;  // what the quantizer multiplies by
@@ -35,13 +48,13 @@ inline RowQuantization row_quantization(float min, float max) {
   if (max - min > 0.0f) {
     q.scale = (max - min) / 255.0f;
     q.inverse_scale = 1.0f / q.scale;
-    q.zero_point = std::clamp(round_small(-min * q.inverse_scale), 0.0f, 255.0f);
+    q.zero_point = std::clamp(round_small(scaled_level(-min, q.inverse_scale)), 0.0f, 255.0f);
   }
   return q;
 }
 
 inline uint8_t quantize_u8(float x, const RowQuantization& q) {
-  const float level = round_small(x * q.inverse_scale) + q.zero_point;
+  const float level = round_small(scaled_level(x, q.inverse_scale)) + q.zero_point;
   return static_cast<uint8_t>(std::clamp(level, 0.0f, 255.0f));
 }
 

@@ -13,7 +13,10 @@ size_t elem_size(ElemType type) {
     case ElemType::kI64:
       return 8;
     case ElemType::kU8:
+    case ElemType::kI8:
       return 1;
+    case ElemType::kI32:
+      return 4;
   }
   return 0;
 }
@@ -88,6 +91,8 @@ void range(double start, double delta, int64_t count, ElemType type, void* dst) 
     const double v = start + static_cast<double>(i) * delta;
     if (type == ElemType::kF32) {
       static_cast<float*>(dst)[i] = static_cast<float>(v);
+    } else if (type == ElemType::kI32) {
+      static_cast<int32_t*>(dst)[i] = static_cast<int32_t>(v);
     } else {
       static_cast<int64_t*>(dst)[i] = static_cast<int64_t>(v);
     }

@@ -1,5 +1,6 @@
 #include "ops/cpu/add_layer_norm.h"
 #include "runtime/cpu/cpu_op.h"
+#include "runtime/exec/fused_args.h"
 
 namespace minirt {
 namespace {
@@ -7,34 +8,14 @@ namespace {
 class AddLayerNormOp final : public CpuOp {
  public:
   explicit AddLayerNormOp(const CpuOpSetup& s)
-      : src_(s.input(0)),
-        residual_(s.input(1)),
-        gamma_(s.input(2)),
-        beta_(s.input(3)),
-        dst_(s.output(0)),
-        src_value_(s.input_value(0)),
-        hidden_(s.input_value(2).shape[0].factor),
-        epsilon_(s.op.epsilon),
-        kernel_(cpu::add_layer_norm_kernel_for(cpu_isa_in_use())) {}
+      : op_(s.bound), kernel_(cpu::add_layer_norm_kernel_for(cpu_isa_in_use())) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    ref::AddLayerNormArgs args;
-    args.src = src_.f32();
-    args.residual = residual_.f32();
-    args.gamma = gamma_.f32();
-    args.beta = beta_.f32();
-    args.dst = dst_.f32();
-    args.hidden = hidden_;
-    args.rows = src_value_.numel(batch, seq) / hidden_;
-    args.epsilon = epsilon_;
-    kernel_(args, parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    kernel_(add_layer_norm_args(op_, run), parallel);
   }
 
  private:
-  TensorRef src_, residual_, gamma_, beta_, dst_;
-  const ValueInfo& src_value_;
-  int64_t hidden_;
-  float epsilon_;
+  BoundOp op_;
   cpu::AddLayerNormKernel kernel_;
 };
 

@@ -1,5 +1,6 @@
 #include "ops/cpu/attention.h"
 #include "runtime/cpu/cpu_op.h"
+#include "runtime/exec/fused_args.h"
 
 namespace minirt {
 namespace {
@@ -7,31 +8,14 @@ namespace {
 class AttentionOp final : public CpuOp {
  public:
   explicit AttentionOp(const CpuOpSetup& s)
-      : qkv_(s.input(0)),
-        mask_bias_(s.input(1)),
-        dst_(s.output(0)),
-        num_heads_(s.op.num_heads),
-        head_dim_(s.op.head_dim),
-        scale_(s.op.scale),
-        kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), head_dim_)) {}
+      : op_(s.bound), kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), s.bound.op().head_dim)) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    ref::AttentionArgs args;
-    args.qkv = qkv_.f32();
-    args.mask_bias = mask_bias_.f32();
-    args.dst = dst_.f32();
-    args.batch = batch;
-    args.seq = seq;
-    args.num_heads = num_heads_;
-    args.head_dim = head_dim_;
-    args.scale = scale_;
-    kernel_(args, parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    kernel_(attention_args(op_, run), parallel);
   }
 
  private:
-  TensorRef qkv_, mask_bias_, dst_;
-  int64_t num_heads_, head_dim_;
-  float scale_;
+  BoundOp op_;
   cpu::AttentionKernel kernel_;
 };
 

@@ -1,6 +1,7 @@
 // One op of the op list, prepared for the CPU. Construction is "prepare":
-// resolve tensors, pick a kernel for the machine, pack weights, generate
-// code. run() is arithmetic only: no allocation, no validation.
+// bind the op's tensors (runtime/exec, shared by backends), pick a kernel for
+// the machine, pack weights, generate code. run() fills the kernel's
+// arguments and calls it: no allocation, no validation.
 #pragma once
 
 #include <algorithm>
@@ -10,24 +11,9 @@
 #include <vector>
 
 #include "ops/parallel.h"
-#include "runtime/model/model_impl.h"
+#include "runtime/exec/bound_op.h"
 
 namespace minirt {
-
-// A value's data pointer as it stands at run time: weights and arena slots
-// are fixed at session construction, graph inputs change per request, so an
-// op keeps the address of the slot, not the pointer.
-class TensorRef {
- public:
-  TensorRef() = default;
-  explicit TensorRef(void* const* slot) : slot_(slot) {}
-  float* f32() const { return slot_ ? static_cast<float*>(*slot_) : nullptr; }
-  const int64_t* i64() const { return slot_ ? static_cast<const int64_t*>(*slot_) : nullptr; }
-  void* data() const { return slot_ ? *slot_ : nullptr; }  // any dtype (generic ops)
-
- private:
-  void* const* slot_ = nullptr;  // nullptr: optional input absent
-};
 
 // Per-run temporaries of a session's ops, one buffer for all (ops run one
 // at a time): each op's prepare asks for what it needs (reserve), the
@@ -49,50 +35,20 @@ class ScratchBuffer {
 
 // What an op's prepare step may read.
 struct CpuOpSetup {
-  const Model::Impl& model;
-  const OpInfo& op;
-  const std::vector<void*>& tensors;  // per value; sized once, never reallocated
-  MatMulPrecision matmul_precision;   // from SessionOptions::precision
+  BoundOp bound;                     // the op over the backend's tensor table
+  MatMulPrecision matmul_precision;  // from SessionOptions::precision
   ScratchBuffer& scratch;
-
-  size_t op_index() const { return static_cast<size_t>(&op - model.ops.data()); }
-  TensorRef input(size_t i) const { return ref(op.inputs[i]); }
-  TensorRef output(size_t i) const { return ref(op.outputs[i]); }
-  const ValueInfo& input_value(size_t i) const {
-    return model.values[static_cast<size_t>(op.inputs[i])];
-  }
-  const ValueInfo& output_value(size_t i) const {
-    return model.values[static_cast<size_t>(op.outputs[i])];
-  }
-
- private:
-  TensorRef ref(int32_t v) const {
-    return v < 0 ? TensorRef() : TensorRef(&tensors[static_cast<size_t>(v)]);
-  }
 };
 
 class CpuOp {
  public:
   virtual ~CpuOp() = default;
-  virtual void run(int64_t batch, int64_t seq, Parallel& parallel) = 0;
+  virtual void run(const RunShape& run, Parallel& parallel) = 0;
 };
 
-std::unique_ptr<CpuOp> make_cpu_embed_layer_norm(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_matmul(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_attention(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_add_layer_norm(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_pooler(const CpuOpSetup& setup);
-// Generic ops, on the reference kernels of ops/ref/generic_kernels.h.
-std::unique_ptr<CpuOp> make_cpu_elementwise(const CpuOpSetup& setup);     // also Expand
-std::unique_ptr<CpuOp> make_cpu_generic_matmul(const CpuOpSetup& setup);  // also Gemm
-std::unique_ptr<CpuOp> make_cpu_softmax(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_layer_normalization(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_reduce_mean(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_reshape(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_transpose(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_gather(const CpuOpSetup& setup);  // also GatherND
-std::unique_ptr<CpuOp> make_cpu_slice(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_concat(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_range(const CpuOpSetup& setup);  // also DimValues
+// The CPU op for setup.bound.op(), from the kind-to-factory table
+// (cpu_op_table.cpp).
+// Throws Error naming the op when its kind has no CPU implementation.
+std::unique_ptr<CpuOp> make_cpu_op(const CpuOpSetup& setup);
 
 }  // namespace minirt

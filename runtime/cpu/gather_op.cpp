@@ -1,40 +1,28 @@
 // Gather and GatherND. Indices are data, so an index out of range is an
 // error naming the op, checked by the kernel before any read.
 #include "runtime/cpu/cpu_op.h"
-#include "runtime/cpu/generic_op_util.h"
+#include "runtime/exec/generic_args.h"
 
 namespace minirt {
 namespace {
 
 class GatherOp final : public CpuOp {
  public:
-  explicit GatherOp(const CpuOpSetup& s)
-      : op_(s.op),
-        data_(s.input(0)),
-        indices_(s.input(1)),
-        dst_(s.output(0)),
-        data_value_(s.input_value(0)),
-        indices_value_(s.input_value(1)) {}
+  explicit GatherOp(const CpuOpSetup& s) : op_(s.bound) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    const ref::Dims data = eval_dims(data_value_, batch, seq);
-    const size_t elem_bytes = dtype_size(data_value_.dtype);
-    const ref::GatherResult result =
-        op_.kind == OpKind::kGather
-            ? ref::gather({data_.data(), data, indices_.i64(), indices_value_.numel(batch, seq),
-                           dst_.data(), op_.axis, elem_bytes})
-            : ref::gather_nd({data_.data(), data, indices_.i64(),
-                              eval_dims(indices_value_, batch, seq), dst_.data(), elem_bytes});
+  void run(const RunShape& run, Parallel&) override {
+    const OpInfo& info = op_.op();
+    const ref::GatherResult result = info.kind == OpKind::Gather
+                                         ? ref::gather(gather_args(op_, run))
+                                         : ref::gather_nd(gather_nd_args(op_, run));
     if (!result.ok)
-      throw Error("op '" + op_.name + "' (" + op_kind_name(op_.kind) + "): index " +
-                  std::to_string(result.bad_index) + " in '" + indices_value_.name +
-                  "' is out of range for '" + data_value_.name + "'");
+      throw Error("op '" + info.name + "' (" + fb::EnumNameOpParams(info.kind) + "): index " +
+                  std::to_string(result.bad_index) + " in '" + op_.input_value(1).name +
+                  "' is out of range for '" + op_.input_value(0).name + "'");
   }
 
  private:
-  const OpInfo& op_;
-  TensorRef data_, indices_, dst_;
-  const ValueInfo &data_value_, &indices_value_;
+  BoundOp op_;
 };
 
 }  // namespace

@@ -1,50 +1,22 @@
 // GenericMatMul (numpy matmul) and Gemm on the reference kernels.
 #include "runtime/cpu/cpu_op.h"
-#include "runtime/cpu/generic_op_util.h"
+#include "runtime/exec/generic_args.h"
 
 namespace minirt {
 namespace {
 
 class GenericMatMulOp final : public CpuOp {
  public:
-  explicit GenericMatMulOp(const CpuOpSetup& s)
-      : op_(s.op),
-        a_(s.input(0)),
-        b_(s.input(1)),
-        c_(s.op.kind == OpKind::kGemm ? s.input(2) : TensorRef()),
-        dst_(s.output(0)),
-        a_value_(s.input_value(0)),
-        b_value_(s.input_value(1)),
-        c_value_(s.op.kind == OpKind::kGemm && s.op.inputs[2] >= 0 ? &s.input_value(2) : nullptr) {}
+  explicit GenericMatMulOp(const CpuOpSetup& s) : op_(s.bound) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    const ref::Dims a = eval_dims(a_value_, batch, seq), b = eval_dims(b_value_, batch, seq);
-    if (op_.kind == OpKind::kGenericMatMul) {
-      return ref::batched_matmul({static_cast<const float*>(a_.data()),
-                                  static_cast<const float*>(b_.data()), dst_.f32(), a, b},
-                                 parallel);
-    }
-    ref::GemmArgs args;
-    args.a = a_.f32();
-    args.b = b_.f32();
-    args.c = c_.f32();
-    if (c_value_) args.c_dims = eval_dims(*c_value_, batch, seq);
-    args.dst = dst_.f32();
-    args.m = a.d[op_.trans_a ? 1 : 0];
-    args.k = a.d[op_.trans_a ? 0 : 1];
-    args.n = b.d[op_.trans_b ? 0 : 1];
-    args.alpha = op_.alpha;
-    args.beta = op_.beta;
-    args.trans_a = op_.trans_a;
-    args.trans_b = op_.trans_b;
-    ref::gemm(args, parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    if (op_.op().kind == OpKind::GenericMatMul)
+      return ref::batched_matmul(batched_matmul_args(op_, run), parallel);
+    ref::gemm(gemm_args(op_, run), parallel);
   }
 
  private:
-  const OpInfo& op_;
-  TensorRef a_, b_, c_, dst_;
-  const ValueInfo &a_value_, &b_value_;
-  const ValueInfo* c_value_;
+  BoundOp op_;
 };
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include <vector>
 
-#include "ops/ref/kernels.h"
 #include "runtime/cpu/cpu_op.h"
 #include "runtime/cpu/shared_matmul.h"
+#include "runtime/exec/fused_args.h"
 
 namespace minirt {
 namespace {
@@ -12,44 +12,30 @@ namespace {
 // with tanh; else the reference pooler.
 class PoolerOp final : public CpuOp {
  public:
-  explicit PoolerOp(const CpuOpSetup& s)
-      : hidden_(s.input(0)),
-        weight_(s.input(1)),
-        bias_(s.input(2)),
-        dst_(s.output(0)),
-        hidden_size_(s.input_value(1).shape[0].factor),
-        jit_(shared_matmul(
-            s, {weight_.f32(), bias_.f32(), hidden_size_, hidden_size_, Activation::kTanh, false},
-            s.model.max_batch)),
-        scratch_(s.scratch) {
-    if (jit_) first_tokens_.resize(static_cast<size_t>(s.model.max_batch * hidden_size_));
+  explicit PoolerOp(const CpuOpSetup& s) : op_(s.bound), scratch_(s.scratch) {
+    const int64_t max_batch = s.bound.model().max_batch;
+    const ref::PoolerArgs max = pooler_args(op_, RunShape(max_batch, s.bound.model().max_seq));
+    jit_ = shared_matmul(
+        s, {max.weight, max.bias, max.hidden_size, max.hidden_size, Activation::kTanh, false},
+        max_batch);
+    if (jit_) first_tokens_.resize(static_cast<size_t>(max_batch * max.hidden_size));
   }
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    if (jit_) {
-      for (int64_t b = 0; b < batch; ++b) {
-        const float* first_token = hidden_.f32() + b * seq * hidden_size_;  // [CLS]
-        std::copy_n(first_token, hidden_size_, first_tokens_.data() + b * hidden_size_);
-      }
-      return jit_->run(first_tokens_.data(), nullptr, dst_.f32(), batch, parallel, scratch_.data());
+  void run(const RunShape& run, Parallel& parallel) override {
+    const ref::PoolerArgs args = pooler_args(op_, run);
+    if (!jit_) return ref::pooler(args, parallel);
+    for (int64_t b = 0; b < args.batch; ++b) {
+      const float* first_token = args.hidden + b * args.seq * args.hidden_size;  // [CLS]
+      std::copy_n(first_token, args.hidden_size, first_tokens_.data() + b * args.hidden_size);
     }
-    ref::PoolerArgs args;
-    args.hidden = hidden_.f32();
-    args.weight = weight_.f32();
-    args.bias = bias_.f32();
-    args.dst = dst_.f32();
-    args.batch = batch;
-    args.seq = seq;
-    args.hidden_size = hidden_size_;
-    ref::pooler(args, parallel);
+    jit_->run(first_tokens_.data(), nullptr, args.dst, args.batch, parallel, scratch_.data());
   }
 
  private:
-  TensorRef hidden_, weight_, bias_, dst_;
-  int64_t hidden_size_;
-  std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
+  BoundOp op_;
   const ScratchBuffer& scratch_;
-  std::vector<float> first_tokens_;  // [max_batch, hidden_size]
+  std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
+  std::vector<float> first_tokens_;         // [max_batch, hidden_size]
 };
 
 }  // namespace

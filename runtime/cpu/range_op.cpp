@@ -1,29 +1,28 @@
 // Ops that produce values from sizes alone: Range (start + i * delta over the
-// output's length) and DimValues (its dims evaluated for the request).
+// output's length) and DimValues (its dims evaluated for the request, stored
+// straight into the host output).
 #include "runtime/cpu/cpu_op.h"
-#include "runtime/cpu/generic_op_util.h"
+#include "runtime/exec/generic_args.h"
 
 namespace minirt {
 namespace {
 
 class RangeOp final : public CpuOp {
  public:
-  explicit RangeOp(const CpuOpSetup& s)
-      : op_(s.op), dst_(s.output(0)), dst_value_(s.output_value(0)) {}
+  explicit RangeOp(const CpuOpSetup& s) : op_(s.bound) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    if (op_.kind == OpKind::kRange) {
-      return ref::range(op_.start, op_.delta, dst_value_.numel(batch, seq),
-                        elem_type(dst_value_.dtype), dst_.data());
+  void run(const RunShape& run, Parallel&) override {
+    const OpInfo& info = op_.op();
+    if (info.kind == OpKind::Range) {
+      const RangeArgs args = range_args(op_, run);
+      return ref::range(args.start, args.delta, args.count, args.type, args.dst);
     }
-    auto* dst = static_cast<int64_t*>(dst_.data());
-    for (size_t i = 0; i < op_.dims.size(); ++i) dst[i] = op_.dims[i].eval(batch, seq);
+    auto* dst = static_cast<int64_t*>(op_.output(0).data());
+    for (size_t i = 0; i < info.dims.size(); ++i) dst[i] = info.dims[i].eval(run);
   }
 
  private:
-  const OpInfo& op_;
-  TensorRef dst_;
-  const ValueInfo& dst_value_;
+  BoundOp op_;
 };
 
 }  // namespace

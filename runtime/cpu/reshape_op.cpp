@@ -2,24 +2,22 @@
 #include <cstring>
 
 #include "runtime/cpu/cpu_op.h"
+#include "runtime/exec/generic_args.h"
 
 namespace minirt {
 namespace {
 
 class ReshapeOp final : public CpuOp {
  public:
-  explicit ReshapeOp(const CpuOpSetup& s)
-      : src_(s.input(0)), dst_(s.output(0)), dst_value_(s.output_value(0)) {}
+  explicit ReshapeOp(const CpuOpSetup& s) : op_(s.bound) {}
 
-  void run(int64_t batch, int64_t seq, Parallel&) override {
-    const size_t bytes =
-        static_cast<size_t>(dst_value_.numel(batch, seq)) * dtype_size(dst_value_.dtype);
-    std::memcpy(dst_.data(), src_.data(), bytes);
+  void run(const RunShape& run, Parallel&) override {
+    const CopyArgs args = reshape_args(op_, run);
+    std::memcpy(args.dst, args.src, args.bytes);
   }
 
  private:
-  TensorRef src_, dst_;
-  const ValueInfo& dst_value_;
+  BoundOp op_;
 };
 
 }  // namespace

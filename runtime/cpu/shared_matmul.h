@@ -21,15 +21,16 @@ inline std::shared_ptr<const cpu::MatMul> shared_matmul(const CpuOpSetup& setup,
   constexpr int kPrecisions = 3;
   const int variant =
       static_cast<int>(cpu_isa_in_use()) * kPrecisions + static_cast<int>(weights.precision);
-  auto matmul = setup.model.prepared.get_or_make<cpu::MatMul>(setup.op_index(), variant, [&] {
-    std::shared_ptr<const cpu::MatMul> made(cpu::make_matmul(weights));
-    // Packed: the file's copy of the weight is not read again (a session of
-    // another precision would page it back in), so it leaves resident memory.
-    if (made)
-      setup.model.file->release(weights.weight,
-                                static_cast<size_t>(weights.n * weights.k) * sizeof(float));
-    return made;
-  });
+  auto matmul =
+      setup.bound.model().prepared.get_or_make<cpu::MatMul>(setup.bound.op_index(), variant, [&] {
+        std::shared_ptr<const cpu::MatMul> made(cpu::make_matmul(weights));
+        // Packed: the file's copy of the weight is not read again (a session of
+        // another precision would page it back in), so it leaves resident memory.
+        if (made)
+          setup.bound.model().file->release(
+              weights.weight, static_cast<size_t>(weights.n * weights.k) * sizeof(float));
+        return made;
+      });
   if (matmul) setup.scratch.reserve(matmul->scratch_bytes(max_rows));
   return matmul;
 }

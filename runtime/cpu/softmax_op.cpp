@@ -1,22 +1,19 @@
 #include "runtime/cpu/cpu_op.h"
-#include "runtime/cpu/generic_op_util.h"
+#include "runtime/exec/generic_args.h"
 
 namespace minirt {
 namespace {
 
 class SoftmaxOp final : public CpuOp {
  public:
-  explicit SoftmaxOp(const CpuOpSetup& s)
-      : src_(s.input(0)), dst_(s.output(0)), src_value_(s.input_value(0)), axis_(s.op.axis) {}
+  explicit SoftmaxOp(const CpuOpSetup& s) : op_(s.bound) {}
 
-  void run(int64_t batch, int64_t seq, Parallel& parallel) override {
-    ref::softmax({src_.f32(), dst_.f32(), eval_dims(src_value_, batch, seq), axis_}, parallel);
+  void run(const RunShape& run, Parallel& parallel) override {
+    ref::softmax(softmax_args(op_, run), parallel);
   }
 
  private:
-  TensorRef src_, dst_;
-  const ValueInfo& src_value_;
-  int axis_;
+  BoundOp op_;
 };
 
 }  // namespace

@@ -23,10 +23,10 @@ inline std::optional<int64_t> checked_add(int64_t a, int64_t b) {
 }
 
 // SymDim::eval, checked: factor * batch * seq.
-inline std::optional<int64_t> checked_eval(const SymDim& d, int64_t batch_size, int64_t seq_len) {
+inline std::optional<int64_t> checked_eval(const SymDim& d, const RunShape& run) {
   std::optional<int64_t> n = d.factor;
-  if (d.batch) n = checked_mul(*n, batch_size);
-  if (n && d.seq) n = checked_mul(*n, seq_len);
+  if (d.batch) n = checked_mul(*n, run.batch);
+  if (n && d.seq) n = checked_mul(*n, run.seq);
   return n;
 }
 

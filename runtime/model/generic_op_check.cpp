@@ -126,7 +126,7 @@ void axis_in_range(const OpChecker& c, int32_t axis, size_t rank) {
 }
 
 void check_row_op(const OpChecker& c, const OpInfo& op) {  // Softmax, LayerNormalization
-  const bool layer_norm = op.kind == OpKind::kLayerNormalization;
+  const bool layer_norm = op.kind == OpKind::LayerNormalization;
   if (layer_norm && c.inputs() != 2 && c.inputs() != 3) c.fail("needs 2 or 3 inputs");
   c.arity(layer_norm ? c.inputs() : 1, 1);
   const ValueInfo& x = c.in(0);
@@ -169,7 +169,7 @@ void check_reshape(const OpChecker& c, int32_t max_batch, int32_t max_seq) {
   c.arity(1, 1);
   same_dtype(c, c.in(0), c.out(0));
   for (const auto& [b, s] : corners(max_batch, max_seq))
-    if (c.in(0).numel(b, s) != c.out(0).numel(b, s))
+    if (c.in(0).numel({b, s}) != c.out(0).numel({b, s}))
       c.fail(c.in(0).shape_str() + " and " + c.out(0).shape_str() +
              " hold different element counts at batch " + std::to_string(b) + ", seq " +
              std::to_string(s));
@@ -196,7 +196,7 @@ void check_gather(const OpChecker& c, const OpInfo& op) {
   const ValueInfo &data = c.in(0), &indices = c.in(1);
   dtype_is(c, indices, {DType::I64});
   Shape out;
-  if (op.kind == OpKind::kGather) {
+  if (op.kind == OpKind::Gather) {
     axis_in_range(c, op.axis, data.shape.size());
     const auto axis = static_cast<size_t>(op.axis);
     out.assign(data.shape.begin(), data.shape.begin() + op.axis);
@@ -227,8 +227,8 @@ void check_slice(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32_
                                 std::to_string(b) + ", seq " + std::to_string(s);
       // Counts and extents are values' dims (bounded at load); the start and
       // the step are the file's own numbers.
-      const int64_t count = out.shape[a].eval(b, s), extent = x.shape[a].eval(b, s);
-      const std::optional<int64_t> first = checked_eval(op.dims[a], b, s);
+      const int64_t count = out.shape[a].eval({b, s}), extent = x.shape[a].eval({b, s});
+      const std::optional<int64_t> first = checked_eval(op.dims[a], {b, s});
       const std::optional<int64_t> span = checked_mul(count - 1, op.steps[a]);
       const std::optional<int64_t> last = first && span ? checked_add(*first, *span) : std::nullopt;
       if (!last) c.fail(where + " (the start or the step overflows)");
@@ -252,11 +252,11 @@ void check_concat(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32
         if (a != static_cast<size_t>(op.axis) && part.shape[a] != out.shape[a])
           c.fail("'" + part.name + "' differs from the output off the axis");
       const std::optional<int64_t> sum =
-          checked_add(total, part.shape[static_cast<size_t>(op.axis)].eval(b, s));
+          checked_add(total, part.shape[static_cast<size_t>(op.axis)].eval({b, s}));
       if (!sum) c.fail("the parts' sizes overflow");
       total = *sum;
     }
-    if (total != out.shape[static_cast<size_t>(op.axis)].eval(b, s))
+    if (total != out.shape[static_cast<size_t>(op.axis)].eval({b, s}))
       c.fail("the parts do not add up to the output");
   }
 }
@@ -272,7 +272,7 @@ void check_expand(const OpChecker& c) {
 void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
   c.arity(0, 1);
   const ValueInfo& out = c.out(0);
-  if (op.kind == OpKind::kRange) {
+  if (op.kind == OpKind::Range) {
     if (!std::isfinite(op.start) || !std::isfinite(op.delta))
       c.fail("start and delta must be finite");
     if (out.shape.size() != 1) c.fail("output must be 1-D");
@@ -281,7 +281,7 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
   dtype_is(c, out, {DType::I64});
   for (const SymDim& d : out.shape)
     if (d.batch || d.seq) c.fail("output must have a constant shape");
-  if (out.numel(1, 1) != static_cast<int64_t>(op.dims.size()))
+  if (out.numel({1, 1}) != static_cast<int64_t>(op.dims.size()))
     c.fail("needs one value per output element");
 }
 
@@ -289,32 +289,32 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
 
 void check_generic_op(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32_t max_seq) {
   switch (op.kind) {
-    case OpKind::kElementwise:
+    case OpKind::Elementwise:
       return check_elementwise(c, op);
-    case OpKind::kGenericMatMul:
+    case OpKind::GenericMatMul:
       return check_generic_matmul(c);
-    case OpKind::kGemm:
+    case OpKind::Gemm:
       return check_gemm(c, op);
-    case OpKind::kSoftmax:
-    case OpKind::kLayerNormalization:
+    case OpKind::Softmax:
+    case OpKind::LayerNormalization:
       return check_row_op(c, op);
-    case OpKind::kReduceMean:
+    case OpKind::ReduceMean:
       return check_reduce_mean(c, op);
-    case OpKind::kReshape:
+    case OpKind::Reshape:
       return check_reshape(c, max_batch, max_seq);
-    case OpKind::kTranspose:
+    case OpKind::Transpose:
       return check_transpose(c, op);
-    case OpKind::kGather:
-    case OpKind::kGatherND:
+    case OpKind::Gather:
+    case OpKind::GatherND:
       return check_gather(c, op);
-    case OpKind::kSlice:
+    case OpKind::Slice:
       return check_slice(c, op, max_batch, max_seq);
-    case OpKind::kConcat:
+    case OpKind::Concat:
       return check_concat(c, op, max_batch, max_seq);
-    case OpKind::kExpand:
+    case OpKind::Expand:
       return check_expand(c);
-    case OpKind::kRange:
-    case OpKind::kDimValues:
+    case OpKind::Range:
+    case OpKind::DimValues:
       return check_produced(c, op);
     default:
       c.fail("is not a generic op");

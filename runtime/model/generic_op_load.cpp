@@ -5,15 +5,10 @@
 namespace minirt {
 namespace {
 
-SymDim sym_dim(const fb::Dim& dim) {
-  return SymDim{dim.factor(), (dim.symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
-                (dim.symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
-}
-
-std::vector<SymDim> sym_dims(const flatbuffers::Vector<const fb::Dim*>* dims) {
+std::vector<SymDim> sym_dims(const flatbuffers::Vector<const fb::Dim*>* dims, const OpInfo& op) {
   std::vector<SymDim> out;
   if (dims)
-    for (const fb::Dim* d : *dims) out.push_back(sym_dim(*d));
+    for (const fb::Dim* d : *dims) out.push_back(sym_dim_from(*d, "op '" + op.name + "'"));
   return out;
 }
 
@@ -27,15 +22,15 @@ std::vector<T> list(const flatbuffers::Vector<Src>* values) {
 bool read_generic_params(const fb::Op& src, OpInfo& op) {
   switch (src.params_type()) {
     case fb::OpParams::Elementwise:
-      op.kind = OpKind::kElementwise;
+      op.kind = OpKind::Elementwise;
       op.elementwise_fn = static_cast<int>(src.params_as_Elementwise()->fn());
       return true;
     case fb::OpParams::GenericMatMul:
-      op.kind = OpKind::kGenericMatMul;
+      op.kind = OpKind::GenericMatMul;
       return true;
     case fb::OpParams::Gemm: {
       const fb::Gemm* gemm = src.params_as_Gemm();
-      op.kind = OpKind::kGemm;
+      op.kind = OpKind::Gemm;
       op.alpha = gemm->alpha();
       op.beta = gemm->beta();
       op.trans_a = gemm->trans_a();
@@ -43,52 +38,52 @@ bool read_generic_params(const fb::Op& src, OpInfo& op) {
       return true;
     }
     case fb::OpParams::Softmax:
-      op.kind = OpKind::kSoftmax;
+      op.kind = OpKind::Softmax;
       op.axis = src.params_as_Softmax()->axis();
       return true;
     case fb::OpParams::LayerNormalization:
-      op.kind = OpKind::kLayerNormalization;
+      op.kind = OpKind::LayerNormalization;
       op.axis = src.params_as_LayerNormalization()->axis();
       op.epsilon = src.params_as_LayerNormalization()->epsilon();
       return true;
     case fb::OpParams::ReduceMean:
-      op.kind = OpKind::kReduceMean;
+      op.kind = OpKind::ReduceMean;
       op.axes = list<int32_t>(src.params_as_ReduceMean()->axes());
       return true;
     case fb::OpParams::Reshape:
-      op.kind = OpKind::kReshape;
+      op.kind = OpKind::Reshape;
       return true;
     case fb::OpParams::Transpose:
-      op.kind = OpKind::kTranspose;
+      op.kind = OpKind::Transpose;
       op.axes = list<int32_t>(src.params_as_Transpose()->perm());
       return true;
     case fb::OpParams::Gather:
-      op.kind = OpKind::kGather;
+      op.kind = OpKind::Gather;
       op.axis = src.params_as_Gather()->axis();
       return true;
     case fb::OpParams::GatherND:
-      op.kind = OpKind::kGatherND;
+      op.kind = OpKind::GatherND;
       return true;
     case fb::OpParams::Slice:
-      op.kind = OpKind::kSlice;
-      op.dims = sym_dims(src.params_as_Slice()->starts());
+      op.kind = OpKind::Slice;
+      op.dims = sym_dims(src.params_as_Slice()->starts(), op);
       op.steps = list<int64_t>(src.params_as_Slice()->steps());
       return true;
     case fb::OpParams::Concat:
-      op.kind = OpKind::kConcat;
+      op.kind = OpKind::Concat;
       op.axis = src.params_as_Concat()->axis();
       return true;
     case fb::OpParams::Expand:
-      op.kind = OpKind::kExpand;
+      op.kind = OpKind::Expand;
       return true;
     case fb::OpParams::Range:
-      op.kind = OpKind::kRange;
+      op.kind = OpKind::Range;
       op.start = src.params_as_Range()->start();
       op.delta = src.params_as_Range()->delta();
       return true;
     case fb::OpParams::DimValues:
-      op.kind = OpKind::kDimValues;
-      op.dims = sym_dims(src.params_as_DimValues()->values());
+      op.kind = OpKind::DimValues;
+      op.dims = sym_dims(src.params_as_DimValues()->values(), op);
       return true;
     default:
       return false;

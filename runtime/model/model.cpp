@@ -1,59 +1,45 @@
 // The public Model: load, and read-only descriptions of what was loaded.
 #include <cstdio>
 
+#include "runtime/model/api_errors.h"
 #include "runtime/model/mapped_file.h"
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
+namespace {
 
-Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Model::~Model() = default;
-
-std::shared_ptr<const Model> Model::load(const std::string& path, const LoadOptions& options) {
-  auto impl = load_model_impl(std::make_unique<MappedFile>(path), options);
-  return std::shared_ptr<const Model>(new Model(std::move(impl)));
-}
-
-std::shared_ptr<const Model> Model::load_from_memory(std::span<const uint8_t> bytes,
-                                                     const std::string& name,
-                                                     const LoadOptions& options) {
-  auto impl = load_model_impl(std::make_unique<AlignedCopy>(bytes, name), options);
-  return std::shared_ptr<const Model>(new Model(std::move(impl)));
-}
-
-ModelSummary Model::summary() const {
+ModelSummary summary_of(const Model::Impl& m) {
   ModelSummary s;
-  s.producer = impl_->producer;
-  s.source = impl_->source;
-  s.metadata = impl_->metadata;
-  s.max_batch = impl_->max_batch;
-  s.max_seq = impl_->max_seq;
-  s.file_bytes = impl_->file->bytes().size();
-  s.weight_bytes = impl_->weight_bytes;
-  s.num_ops = impl_->ops.size();
-  for (const InputLimit& limit : impl_->input_limits)
+  s.producer = m.producer;
+  s.source = m.source;
+  s.metadata = m.metadata;
+  s.max_batch = m.max_batch;
+  s.max_seq = m.max_seq;
+  s.file_bytes = m.file->bytes().size();
+  s.weight_bytes = m.weight_bytes;
+  s.num_ops = m.ops.size();
+  for (const InputLimit& limit : m.input_limits)
     s.inputs.push_back(
-        {impl_->values[static_cast<size_t>(limit.value)].name, limit.index_bound, limit.binary});
-  for (int32_t v : impl_->outputs) s.outputs.push_back(impl_->values[static_cast<size_t>(v)].name);
+        {m.values[static_cast<size_t>(limit.value)].name, limit.index_bound, limit.binary});
+  for (int32_t v : m.outputs) s.outputs.push_back(m.values[static_cast<size_t>(v)].name);
   return s;
 }
 
-std::vector<std::string> Model::describe_ops() const {
+std::vector<std::string> op_lines(const Model::Impl& m) {
   std::vector<std::string> lines;
-  for (size_t i = 0; i < impl_->ops.size(); ++i) {
-    const OpInfo& op = impl_->ops[i];
-    std::string kind = op_kind_name(op.kind);
-    if (op.kind == OpKind::kMatMul && op.activation != Activation::kNone)
+  for (size_t i = 0; i < m.ops.size(); ++i) {
+    const OpInfo& op = m.ops[i];
+    std::string kind = fb::EnumNameOpParams(op.kind);
+    if (op.kind == OpKind::MatMul && op.activation != Activation::kNone)
       kind += std::string("(") + activation_name(op.activation) + ")";
-    if (op.kind == OpKind::kAttention)
+    if (op.kind == OpKind::Attention)
       kind +=
           "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";
-    std::string ios;
     auto list = [&](const std::vector<int32_t>& values) {
       std::string out;
       for (int32_t v : values) {
         if (v < 0) continue;
-        const ValueInfo& value = impl_->values[static_cast<size_t>(v)];
+        const ValueInfo& value = m.values[static_cast<size_t>(v)];
         if (value.kind == ValueKind::kWeight) continue;
         out += (out.empty() ? "" : " ") + value.name + value.shape_str();
       }
@@ -66,9 +52,40 @@ std::vector<std::string> Model::describe_ops() const {
   return lines;
 }
 
+}  // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+
+std::shared_ptr<const Model> Model::load(const std::string& path, const LoadOptions& options) {
+  return rethrow_as_error([&] {
+    auto impl = load_model_impl(std::make_unique<MappedFile>(path), options);
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  });
+}
+
+std::shared_ptr<const Model> Model::load_from_memory(std::span<const uint8_t> bytes,
+                                                     const std::string& name,
+                                                     const LoadOptions& options) {
+  return rethrow_as_error([&] {
+    auto impl = load_model_impl(std::make_unique<AlignedCopy>(bytes, name), options);
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  });
+}
+
+ModelSummary Model::summary() const {
+  return rethrow_as_error([&] { return summary_of(*impl_); });
+}
+
+std::vector<std::string> Model::describe_ops() const {
+  return rethrow_as_error([&] { return op_lines(*impl_); });
+}
+
 size_t Model::arena_bytes() const { return impl_->arena.total_bytes; }
 
-std::string Model::plan_dump() const { return impl_->arena.dump(); }
+std::string Model::plan_dump() const {
+  return rethrow_as_error([&] { return impl_->arena.dump(); });
+}
 
 Int64Tensor::Int64Tensor(const int64_t* d, std::initializer_list<int64_t> dims) : data(d) {
   if (dims.size() > static_cast<size_t>(kMaxRank))

@@ -181,13 +181,13 @@ std::vector<int32_t> check_wiring(const Model::Impl& impl) {
 void derive_input_limits(Model::Impl& impl) {
   for (const OpInfo& op : impl.ops) {
     // An unfused embedding: a generic Gather of a table by a graph input.
-    if (op.kind == OpKind::kGather && op.axis == 0 &&
+    if (op.kind == OpKind::Gather && op.axis == 0 &&
         impl.values[static_cast<size_t>(op.inputs[0])].kind == ValueKind::kWeight) {
       for (InputLimit& limit : impl.input_limits)
         if (limit.value == op.inputs[1])
           limit.index_bound = impl.values[static_cast<size_t>(op.inputs[0])].shape[0].factor;
     }
-    if (op.kind != OpKind::kEmbedLayerNorm) continue;
+    if (op.kind != OpKind::EmbedLayerNorm) continue;
     for (InputLimit& limit : impl.input_limits) {
       if (limit.value == op.inputs[0])
         limit.index_bound = impl.values[static_cast<size_t>(op.inputs[3])].shape[0].factor;
@@ -231,19 +231,19 @@ void check_model(Model::Impl& impl) {
     const OpInfo& op = impl.ops[i];
     const OpChecker checker(impl, op, i);
     switch (op.kind) {
-      case OpKind::kEmbedLayerNorm:
+      case OpKind::EmbedLayerNorm:
         check_embed_layer_norm(checker, op, impl.max_seq);
         break;
-      case OpKind::kMatMul:
+      case OpKind::MatMul:
         check_matmul(checker);
         break;
-      case OpKind::kAttention:
+      case OpKind::Attention:
         check_attention(checker, op);
         break;
-      case OpKind::kAddLayerNorm:
+      case OpKind::AddLayerNorm:
         check_add_layer_norm(checker, op);
         break;
-      case OpKind::kPooler:
+      case OpKind::Pooler:
         check_pooler(checker);
         break;
       default:

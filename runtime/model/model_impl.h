@@ -10,6 +10,7 @@
 #include "format/dtype_info.h"
 #include "minirt/minirt.h"
 #include "ops/op_types.h"
+#include "ops/run_shape.h"
 #include "runtime/model/model_bytes.h"
 #include "runtime/model/shared_prepared.h"
 #include "runtime/plan/arena_planner.h"
@@ -26,8 +27,8 @@ struct SymDim {
   bool batch = false;
   bool seq = false;
 
-  int64_t eval(int64_t batch_size, int64_t seq_len) const {
-    return factor * (batch ? batch_size : 1) * (seq ? seq_len : 1);
+  int64_t eval(const RunShape& run) const {
+    return factor * (batch ? run.batch : 1) * (seq ? run.seq : 1);
   }
   bool operator==(const SymDim&) const = default;
   std::string str() const;  // "768", "B", "S", "12*S", "B*S"
@@ -41,37 +42,26 @@ struct ValueInfo {
   const uint8_t* weight = nullptr;  // kWeight: the bytes in Impl::file
   size_t max_bytes = 0;             // bytes at the model's max batch and seq
 
-  int64_t numel(int64_t batch_size, int64_t seq_len) const;
+  int64_t numel(const RunShape& run) const;
   std::string shape_str() const;  // "[B,S,768]"
 };
 
-enum class OpKind {
-  kEmbedLayerNorm,
-  kMatMul,
-  kAttention,
-  kAddLayerNorm,
-  kPooler,
-  // Generic ops (minirt.fbs "Generic ops").
-  kElementwise,
-  kGenericMatMul,
-  kGemm,
-  kSoftmax,
-  kLayerNormalization,
-  kReduceMean,
-  kReshape,
-  kTranspose,
-  kGather,
-  kGatherND,
-  kSlice,
-  kConcat,
-  kExpand,
-  kRange,
-  kDimValues,
-};
-const char* op_kind_name(OpKind kind);
+// Whether two enumerators have one code. A runtime enum that mirrors one of
+// minirt.fbs's is tied to it by static_asserts of this where it is converted.
+template <typename A, typename B>
+constexpr bool same_code(A a, B b) {
+  return static_cast<int>(a) == static_cast<int>(b);
+}
+
+// The file's activation as ops/op_types.h's; throws Error for an unknown code.
+Activation activation_from(fb::Activation act);
+
+// An op's kind is its params' type in the file: the schema's OpParams union is
+// the one list of kinds (fb::EnumNameOpParams names them). NONE is no kind.
+using OpKind = fb::OpParams;
 
 struct OpInfo {
-  OpKind kind = OpKind::kMatMul;
+  OpKind kind = OpKind::NONE;
   std::string name;
   std::vector<int32_t> inputs;  // -1: optional input absent
   std::vector<int32_t> outputs;
@@ -91,6 +81,10 @@ struct OpInfo {
   bool trans_a = false, trans_b = false;
   double start = 0.0, delta = 0.0;  // Range
 };
+
+// A file's dim as a SymDim. Throws Error naming `where` for symbol bits this
+// runtime does not know: a newer format's symbol, which it would misread.
+SymDim sym_dim_from(const fb::Dim& dim, const std::string& where);
 
 // Reads the params of a generic op into op (kind and attributes); false when
 // the params are not a generic op's.

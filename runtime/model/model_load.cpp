@@ -40,20 +40,6 @@ ValueKind kind_from(fb::ValueKind kind) {
   throw Error("unknown value kind code " + std::to_string(static_cast<int>(kind)));
 }
 
-Activation activation_from(fb::Activation act) {
-  switch (act) {
-    case fb::Activation::None:
-      return Activation::kNone;
-    case fb::Activation::GeluErf:
-      return Activation::kGeluErf;
-    case fb::Activation::GeluTanh:
-      return Activation::kGeluTanh;
-    case fb::Activation::Tanh:
-      return Activation::kTanh;
-  }
-  throw Error("unknown activation code " + std::to_string(static_cast<int>(act)));
-}
-
 std::string str_or_empty(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
 
 ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& impl) {
@@ -81,9 +67,8 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
                 std::to_string(ref::kMaxDims));
   int64_t max_numel = 1;
   for (const fb::Dim* dim : *src->shape()) {
-    SymDim d{dim->factor(), (dim->symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
-             (dim->symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
-    const int64_t at_max = checked_eval(d, impl.max_batch, impl.max_seq).value_or(-1);
+    const SymDim d = sym_dim_from(*dim, where);
+    const int64_t at_max = checked_eval(d, {impl.max_batch, impl.max_seq}).value_or(-1);
     if (d.factor <= 0 || at_max <= 0 || at_max > kMaxElements)
       throw Error(where + " has an invalid or oversized dim " + d.str());
     if (max_numel > kMaxElements / at_max)
@@ -135,27 +120,27 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
     throw Error("op '" + op.name + "' (" + kind + ") has no params table");
   switch (src.params_type()) {
     case fb::OpParams::EmbedLayerNorm:
-      op.kind = OpKind::kEmbedLayerNorm;
+      op.kind = OpKind::EmbedLayerNorm;
       op.epsilon = src.params_as_EmbedLayerNorm()->epsilon();
       break;
     case fb::OpParams::MatMul:
-      op.kind = OpKind::kMatMul;
+      op.kind = OpKind::MatMul;
       op.activation = activation_from(src.params_as_MatMul()->activation());
       break;
     case fb::OpParams::Attention: {
       const fb::Attention* attn = src.params_as_Attention();
-      op.kind = OpKind::kAttention;
+      op.kind = OpKind::Attention;
       op.num_heads = attn->num_heads();
       op.head_dim = attn->head_dim();
       op.scale = attn->scale();
       break;
     }
     case fb::OpParams::AddLayerNorm:
-      op.kind = OpKind::kAddLayerNorm;
+      op.kind = OpKind::AddLayerNorm;
       op.epsilon = src.params_as_AddLayerNorm()->epsilon();
       break;
     case fb::OpParams::Pooler:
-      op.kind = OpKind::kPooler;
+      op.kind = OpKind::Pooler;
       break;
     default:
       if (read_generic_params(src, op)) break;

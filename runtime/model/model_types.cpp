@@ -4,50 +4,17 @@
 
 namespace minirt {
 
-const char* op_kind_name(OpKind kind) {
-  switch (kind) {
-    case OpKind::kEmbedLayerNorm:
-      return "EmbedLayerNorm";
-    case OpKind::kMatMul:
-      return "MatMul";
-    case OpKind::kAttention:
-      return "Attention";
-    case OpKind::kAddLayerNorm:
-      return "AddLayerNorm";
-    case OpKind::kPooler:
-      return "Pooler";
-    case OpKind::kElementwise:
-      return "Elementwise";
-    case OpKind::kGenericMatMul:
-      return "GenericMatMul";
-    case OpKind::kGemm:
-      return "Gemm";
-    case OpKind::kSoftmax:
-      return "Softmax";
-    case OpKind::kLayerNormalization:
-      return "LayerNormalization";
-    case OpKind::kReduceMean:
-      return "ReduceMean";
-    case OpKind::kReshape:
-      return "Reshape";
-    case OpKind::kTranspose:
-      return "Transpose";
-    case OpKind::kGather:
-      return "Gather";
-    case OpKind::kGatherND:
-      return "GatherND";
-    case OpKind::kSlice:
-      return "Slice";
-    case OpKind::kConcat:
-      return "Concat";
-    case OpKind::kExpand:
-      return "Expand";
-    case OpKind::kRange:
-      return "Range";
-    case OpKind::kDimValues:
-      return "DimValues";
-  }
-  return "?";
+static_assert(same_code(Activation::kNone, fb::Activation::None) &&
+                  same_code(Activation::kGeluErf, fb::Activation::GeluErf) &&
+                  same_code(Activation::kGeluTanh, fb::Activation::GeluTanh) &&
+                  same_code(Activation::kTanh, fb::Activation::Tanh) &&
+                  same_code(Activation::kTanh, fb::Activation::MAX),
+              "ops/op_types.h's Activation must mirror minirt.fbs's, code for code");
+
+Activation activation_from(fb::Activation act) {
+  if (act < fb::Activation::MIN || act > fb::Activation::MAX)
+    throw Error("unknown activation code " + std::to_string(static_cast<int>(act)));
+  return static_cast<Activation>(act);
 }
 
 std::string SymDim::str() const {
@@ -62,9 +29,19 @@ std::string SymDim::str() const {
   return out;
 }
 
-int64_t ValueInfo::numel(int64_t batch_size, int64_t seq_len) const {
+SymDim sym_dim_from(const fb::Dim& dim, const std::string& where) {
+  const auto unknown = static_cast<unsigned>(dim.symbols() & ~fb::DimSymbol::ANY);
+  if (unknown != 0)
+    throw Error(where + " has a dim with unknown symbol bits " + std::to_string(unknown) +
+                " (symbols " + std::to_string(static_cast<unsigned>(dim.symbols())) +
+                "; BATCH is 1, SEQ is 2): written for a newer format?");
+  return SymDim{dim.factor(), (dim.symbols() & fb::DimSymbol::BATCH) == fb::DimSymbol::BATCH,
+                (dim.symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
+}
+
+int64_t ValueInfo::numel(const RunShape& run) const {
   int64_t n = 1;
-  for (const SymDim& dim : shape) n *= dim.eval(batch_size, seq_len);
+  for (const SymDim& dim : shape) n *= dim.eval(run);
   return n;
 }
 

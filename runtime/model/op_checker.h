@@ -19,8 +19,8 @@ class OpChecker {
   OpChecker(const Model::Impl& impl, const OpInfo& op, size_t index)
       : impl_(impl),
         op_(op),
-        where_("op " + std::to_string(index) + " '" + op.name + "' (" + op_kind_name(op.kind) +
-               ")") {}
+        where_("op " + std::to_string(index) + " '" + op.name + "' (" +
+               fb::EnumNameOpParams(op.kind) + ")") {}
 
   [[noreturn]] void fail(const std::string& what) const { throw Error(where_ + ": " + what); }
 

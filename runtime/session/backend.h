@@ -1,6 +1,7 @@
 // The seam between a Session and the hardware that runs it. The CPU backend
-// runs kernels on host memory; a CUDA backend (issue 5) implements the same
-// interface with device memory and graph replay.
+// (runtime/cpu) runs kernels on host memory; a CUDA backend implements the
+// same interface with device memory. Both bind tensors to op arguments
+// through runtime/exec and differ only in memory and kernel choice.
 #pragma once
 
 #include <cstddef>
@@ -8,10 +9,19 @@
 #include <memory>
 #include <span>
 
-#include "ops/op_types.h"
+#include "ops/run_shape.h"
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
+
+// Where a backend's tensor lies.
+enum class MemorySpace { kHost, kDevice };
+
+// A model output as its backend holds it.
+struct OutputData {
+  const float* data = nullptr;
+  MemorySpace space = MemorySpace::kHost;
+};
 
 class Backend {
  public:
@@ -20,28 +30,24 @@ class Backend {
   virtual const char* name() const = 0;
   virtual size_t arena_bytes() const = 0;
   // Runs the op list for one validated request. graph_inputs[i] holds model
-  // input i as [batch, seq] int64, or nullptr for its default.
-  virtual void run(int64_t batch, int64_t seq, std::span<const int64_t* const> graph_inputs) = 0;
-  // Host pointer to model output i, valid until the next run().
-  virtual const float* output(size_t i) const = 0;
+  // input i as [run.batch, run.seq] host int64, or nullptr for its default.
+  virtual void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) = 0;
+  // Model output i, valid until the next run(). The CPU backend's outputs
+  // are its host arena. A device backend hands outputs back in host memory
+  // too: at the end of run() it copies each output into host staging it
+  // allocated at construction (sized for the model's max batch and seq) and
+  // returns that staging with kHost, so Session::run's OutputViews stay host
+  // floats for every backend. kDevice is for a later API that lends device
+  // pointers without the copy; Session::run refuses it.
+  virtual OutputData output(size_t i) const = 0;
   // Per-op time when the backend was made with profile on, else empty.
   virtual std::span<const OpProfile> op_profile() const = 0;
   virtual void clear_op_profile() = 0;
 };
 
-inline MatMulPrecision matmul_precision(Precision precision) {
-  switch (precision) {
-    case Precision::kBFloat16:
-      return MatMulPrecision::kBFloat16;
-    case Precision::kInt8:
-      return MatMulPrecision::kInt8;
-    case Precision::kFloat32:
-      break;
-  }
-  return MatMulPrecision::kFloat32;
-}
-
-// Throws Error when the options ask for what this CPU cannot run.
-std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const SessionOptions& options);
+// The backend for options.device (runtime/session/backend_factory.cpp).
+// Throws Error for a device this build has no backend for, or for options
+// the device cannot run.
+std::unique_ptr<Backend> make_backend(const Model::Impl& model, const SessionOptions& options);
 
 }  // namespace minirt

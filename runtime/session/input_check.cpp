@@ -30,17 +30,17 @@ void check_values(const Int64Tensor& t, const std::string& name, const InputLimi
 
 }  // namespace
 
-RequestShape check_inputs(const Model::Impl& model, const Inputs& inputs,
-                          std::span<const int64_t*> graph_inputs) {
+RunShape check_inputs(const Model::Impl& model, const Inputs& inputs,
+                      std::span<const int64_t*> graph_inputs) {
   const Int64Tensor& ids = inputs.input_ids;
   if (model.inputs.empty()) {  // a constant graph: it takes nothing
     if (!ids.empty() || !inputs.attention_mask.empty() || !inputs.token_type_ids.empty())
       throw Error("this model takes no inputs");
-    return RequestShape{1, 1};
+    return RunShape(1, 1);
   }
   if (ids.empty()) throw Error("input_ids is required");
   if (ids.rank != 2) throw Error("input_ids must be [batch, seq], got " + shape_str(ids));
-  RequestShape shape{ids.shape[0], ids.shape[1]};
+  const RunShape shape(ids.shape[0], ids.shape[1]);
   if (shape.batch < 1 || shape.batch > model.max_batch)
     throw Error("batch " + std::to_string(shape.batch) + " is outside 1.." +
                 std::to_string(model.max_batch) +
@@ -59,7 +59,7 @@ RequestShape check_inputs(const Model::Impl& model, const Inputs& inputs,
     if (t.rank != 2 || t.shape[0] != shape.batch || t.shape[1] != shape.seq)
       throw Error(name + " has shape " + shape_str(t) + ", expected " + shape_str(ids) +
                   " like input_ids");
-    check_values(t, name, model.input_limits[i], shape.batch * shape.seq);
+    check_values(t, name, model.input_limits[i], shape.tokens);
   }
   for (const char* name : {"attention_mask", "token_type_ids"}) {
     bool taken = false;

@@ -7,15 +7,11 @@
 
 namespace minirt {
 
-struct RequestShape {
-  int64_t batch = 0;
-  int64_t seq = 0;
-};
-
 // Checks the caller's tensors against the model: shapes, sizes within the
 // planned max, every id inside its table, masks 0 or 1. Fills graph_inputs
 // (parallel to model.inputs; nullptr where the caller left a default).
-RequestShape check_inputs(const Model::Impl& model, const Inputs& inputs,
-                          std::span<const int64_t*> graph_inputs);
+// Returns the run's shape: a padded batch.
+RunShape check_inputs(const Model::Impl& model, const Inputs& inputs,
+                      std::span<const int64_t*> graph_inputs);
 
 }  // namespace minirt

@@ -1,6 +1,8 @@
 // Session: validates a request, hands it to its backend, exposes the outputs.
+// Only minirt::Error leaves it (api_errors.h).
 #include <vector>
 
+#include "runtime/model/api_errors.h"
 #include "runtime/session/backend.h"
 #include "runtime/session/input_check.h"
 
@@ -13,49 +15,51 @@ struct Session::Impl {
   std::vector<OutputView> outputs;
 };
 
-Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
-    : impl_(std::make_unique<Impl>()) {
+namespace {
+
+std::unique_ptr<Session::Impl> make_session(std::shared_ptr<const Model> model,
+                                            const SessionOptions& options) {
   if (!model) throw Error("Session needs a loaded model");
   if (options.threads < 1 || options.threads > 1024)
     throw Error("threads must be in 1..1024, got " + std::to_string(options.threads));
+  auto session = std::make_unique<Session::Impl>();
   const Model::Impl& m = model->impl();
-  impl_->backend = make_cpu_backend(m, options);
-  impl_->graph_inputs.assign(m.inputs.size(), nullptr);
-  impl_->outputs.resize(m.outputs.size());
+  session->backend = make_backend(m, options);
+  session->graph_inputs.assign(m.inputs.size(), nullptr);
+  session->outputs.resize(m.outputs.size());
   for (size_t i = 0; i < m.outputs.size(); ++i)
-    impl_->outputs[i].name = m.values[static_cast<size_t>(m.outputs[i])].name.c_str();
-  impl_->model = std::move(model);
+    session->outputs[i].name = m.values[static_cast<size_t>(m.outputs[i])].name.c_str();
+  session->model = std::move(model);
+  return session;
 }
+
+std::span<const OutputView> run_session(Session::Impl& session, const Inputs& inputs) {
+  const Model::Impl& m = session.model->impl();
+  const RunShape shape = check_inputs(m, inputs, session.graph_inputs);
+  session.backend->run(shape, session.graph_inputs);
+  for (size_t i = 0; i < m.outputs.size(); ++i) {
+    OutputView& view = session.outputs[i];
+    const ValueInfo& value = m.values[static_cast<size_t>(m.outputs[i])];
+    const OutputData out = session.backend->output(i);
+    if (out.space != MemorySpace::kHost)
+      throw Error("backend " + std::string(session.backend->name()) + " returned output '" +
+                  view.name + "' in device memory; outputs are host floats");
+    view.data = out.data;
+    view.rank = static_cast<int>(value.shape.size());
+    for (size_t d = 0; d < value.shape.size(); ++d) view.shape[d] = value.shape[d].eval(shape);
+  }
+  return session.outputs;
+}
+
+}  // namespace
+
+Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
+    : impl_(rethrow_as_error([&] { return make_session(std::move(model), options); })) {}
 
 Session::~Session() = default;
 
-const char* precision_name(Precision precision) {
-  return matmul_precision_name(matmul_precision(precision));
-}
-
-bool precision_from_name(const std::string& name, Precision* precision) {
-  for (Precision candidate : {Precision::kFloat32, Precision::kBFloat16, Precision::kInt8}) {
-    if (name == precision_name(candidate)) {
-      *precision = candidate;
-      return true;
-    }
-  }
-  return false;
-}
-
 std::span<const OutputView> Session::run(const Inputs& inputs) {
-  const Model::Impl& m = impl_->model->impl();
-  const RequestShape shape = check_inputs(m, inputs, impl_->graph_inputs);
-  impl_->backend->run(shape.batch, shape.seq, impl_->graph_inputs);
-  for (size_t i = 0; i < m.outputs.size(); ++i) {
-    OutputView& view = impl_->outputs[i];
-    const ValueInfo& value = m.values[static_cast<size_t>(m.outputs[i])];
-    view.data = impl_->backend->output(i);
-    view.rank = static_cast<int>(value.shape.size());
-    for (size_t d = 0; d < value.shape.size(); ++d)
-      view.shape[d] = value.shape[d].eval(shape.batch, shape.seq);
-  }
-  return impl_->outputs;
+  return rethrow_as_error([&] { return run_session(*impl_, inputs); });
 }
 
 std::span<const OpProfile> Session::op_profile() const { return impl_->backend->op_profile(); }

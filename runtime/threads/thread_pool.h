@@ -24,7 +24,9 @@ class ThreadPool final : public Parallel {
   // How long a worker or the caller spins before sleeping.
   static constexpr std::chrono::microseconds kSpinTime{100};
 
-  // threads counts the caller: ThreadPool(1) starts no worker.
+  // threads counts the caller: ThreadPool(1) starts no worker. Throws what
+  // std::thread throws (std::system_error, std::bad_alloc) when a worker
+  // cannot start, after stopping those that did.
   explicit ThreadPool(int threads);
   ~ThreadPool() override;
   ThreadPool(const ThreadPool&) = delete;
@@ -41,6 +43,7 @@ class ThreadPool final : public Parallel {
     int64_t next_chunk = 0;  // guarded by mutex_
   };
   void worker_loop();
+  void stop();  // wakes and joins every worker
   // Claims and runs chunks of the current job until none are left.
   void run_chunks(std::unique_lock<std::mutex>& lock);
   bool job_done() const;

@@ -6,7 +6,7 @@
 
 #include "minirt/minirt.h"
 #include "ops/cpu/jit/matmul_kernel.h"
-#include "runtime/session/backend.h"
+#include "runtime/cpu/cpu_backend.h"
 #include "tests/unit/cpu_kernel_isas.h"
 
 namespace minirt::test {

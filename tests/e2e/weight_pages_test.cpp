@@ -71,7 +71,7 @@ TEST_CASE("weight pages: packed MatMul weights leave the file's resident pages")
   size_t matmul_weight_bytes = 0;
   const Model::Impl& impl = model->impl();
   for (const OpInfo& op : impl.ops) {
-    if (op.kind == OpKind::kMatMul || op.kind == OpKind::kPooler)
+    if (op.kind == OpKind::MatMul || op.kind == OpKind::Pooler)
       matmul_weight_bytes += impl.values[static_cast<size_t>(op.inputs[1])].max_bytes;
   }
   REQUIRE(matmul_weight_bytes > 20'000'000);

@@ -116,5 +116,41 @@ TEST_CASE("int8 rows: the SIMD quantizer matches the oracle bit for bit, pad zer
   });
 }
 
+// Rows whose -min * inverse_scale lies within half an ulp of a tie, on the
+// side away from the tie's even neighbour: rounded to float first (the rule)
+// it is the tie and rounds to even; fused into the rounding's add (an FMA
+// where the quantizer is compiled with it) it rounds the other way, and the
+// whole row shifts a level. The first came from cpu_matmul_test's seed
+// 3664114804: a zero point of 127 where the oracle has 128.
+TEST_CASE("int8 rows: a zero point beside a tie rounds the float product, as the oracle") {
+  if (!isa_runs_here(CpuIsa::kAvx512)) return;
+  struct Row {
+    float min, max, tie, zero_point;
+  };
+  for (const Row& row : {Row{-0x1.ff437ep-1f, 0x1.ff4384p-1f, 127.5f, 128.0f},
+                         Row{-0x1.f807fcp-1f, 1.0f, 126.5f, 126.0f}}) {
+    CAPTURE(row.min);
+    const ref::RowQuantization want = ref::row_quantization(row.min, row.max);
+    // The input class: the float product is the tie, the exact one is not,
+    // and the exact one rounds away from the tie's even neighbour.
+    const double exact = -static_cast<double>(row.min) * want.inverse_scale;
+    REQUIRE(static_cast<float>(exact) == row.tie);
+    REQUIRE(std::nearbyint(exact) != row.zero_point);
+    CHECK(want.zero_point == row.zero_point);
+
+    const std::vector<float> src = {row.min, -0.5f, 0.0f, 0.25f, row.max};
+    const int64_t k = static_cast<int64_t>(src.size());
+    std::vector<uint8_t> got(static_cast<size_t>(cpu::int8_row_bytes(k)));
+    ref::RowQuantization quantization;
+    SerialParallel serial;
+    cpu::quantize_rows_to_u8(src.data(), 1, k, got.data(), &quantization, serial);
+    CHECK(quantization.zero_point == want.zero_point);
+    for (int64_t i = 0; i < k; ++i) {
+      CAPTURE(i);
+      CHECK(got[static_cast<size_t>(i)] == ref::quantize_u8(src[static_cast<size_t>(i)], want));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace minirt::test

@@ -17,7 +17,8 @@
 
 namespace minirt::test {
 
-// A tensor to serialize: data_type is TensorProto::kFloat, kInt64 or kBool.
+// A tensor to serialize: data_type is TensorProto::kFloat, kInt64, kInt32,
+// kInt8, kUInt8 or kBool.
 struct OnnxTensor {
   int32_t data_type = TensorProto::kFloat;
   std::vector<int64_t> dims;  // empty: a scalar
@@ -50,9 +51,9 @@ inline Bytes ints_attr(const std::string& name, const std::vector<int64_t>& v) {
 
 // Little-endian values as raw_data holds them.
 inline Bytes raw_bytes(const OnnxTensor& t) {
-  const int size = t.data_type == TensorProto::kFloat   ? 4
-                   : t.data_type == TensorProto::kInt64 ? 8
-                                                        : 1;
+  const int size = t.data_type == TensorProto::kFloat || t.data_type == TensorProto::kInt32 ? 4
+                   : t.data_type == TensorProto::kInt64                                     ? 8
+                                                                                            : 1;
   Bytes bytes;
   for (double v : t.values) {
     const uint64_t bits = t.data_type == TensorProto::kFloat
@@ -128,9 +129,9 @@ class OnnxGraphBuilder {
     for (const Node& n : nodes_) {
       ProtoWriter w;  // NodeProto: input 1, output 2, name 3, op_type 4, attribute 5
       for (const std::string& in : n.inputs) w.string(1, in);
-      w.string(2, n.output)
-          .string(3, "n" + std::to_string(&n - nodes_.data()))
-          .string(4, n.op_type);
+      std::string name = "n";  // appended, not "n" + ...: GCC 12 warns falsely on that (-Wrestrict)
+      name += std::to_string(&n - nodes_.data());
+      w.string(2, n.output).string(3, name).string(4, n.op_type);
       for (const Bytes& a : n.attributes) w.bytes(5, a);
       graph.bytes(1, w.data);
     }

@@ -67,6 +67,10 @@ TEST_CASE("parse_tensor_proto reads packed dims and raw_data of every data type"
   const TensorProto i64 = parse_tensor_proto(
       message(TensorProto::kInt64, ProtoWriter::little_endian<int64_t>({7, -1, INT64_MIN})));
   CHECK(i64.i64 == std::vector<int64_t>{7, -1, INT64_MIN});
+  const TensorProto i8 = parse_tensor_proto(message(TensorProto::kInt8, Bytes{0x80, 0xff, 0x7f}));
+  CHECK(i8.i64 == std::vector<int64_t>{-128, -1, 127});
+  const TensorProto u8 = parse_tensor_proto(message(TensorProto::kUInt8, Bytes{0x80, 0xff, 0x7f}));
+  CHECK(u8.i64 == std::vector<int64_t>{128, 255, 127});
 }
 
 TEST_CASE("parse_tensor_proto reads typed fields, packed or one value per field") {
@@ -97,6 +101,35 @@ TEST_CASE("parse_tensor_proto reads typed fields, packed or one value per field"
                                                  .varint(kInt32Data, 300)
                                                  .data);
     CHECK(t.i64 == std::vector<int64_t>{-3, 300});
+  }
+  SUBCASE("int8 and uint8 in int32_data, range-checked") {
+    const TensorProto i8 = parse_tensor_proto(
+        ProtoWriter()
+            .varint(kDims, 2)
+            .varint(kDataType, TensorProto::kInt8)
+            .bytes(kInt32Data, ProtoWriter::varints({twos_complement(-128), 127}))
+            .data);
+    CHECK(i8.i64 == std::vector<int64_t>{-128, 127});
+    const TensorProto u8 = parse_tensor_proto(ProtoWriter()
+                                                  .varint(kDims, 2)
+                                                  .varint(kDataType, TensorProto::kUInt8)
+                                                  .bytes(kInt32Data, ProtoWriter::varints({0, 255}))
+                                                  .data);
+    CHECK(u8.i64 == std::vector<int64_t>{0, 255});
+    CHECK_THROWS_WITH(parse_tensor_proto(ProtoWriter()
+                                             .string(kName, "q")
+                                             .varint(kDims, 1)
+                                             .varint(kDataType, TensorProto::kUInt8)
+                                             .varint(kInt32Data, 256)
+                                             .data),
+                      "TensorProto 'q': value 256 out of range for uint8");
+    CHECK_THROWS_WITH(parse_tensor_proto(ProtoWriter()
+                                             .string(kName, "q")
+                                             .varint(kDims, 1)
+                                             .varint(kDataType, TensorProto::kInt8)
+                                             .varint(kInt32Data, twos_complement(-129))
+                                             .data),
+                      "TensorProto 'q': value -129 out of range for int8");
   }
   SUBCASE("double_data packed, narrowed to float") {
     const TensorProto t = parse_tensor_proto(

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
 #include <random>
 #include <span>
@@ -18,8 +19,12 @@
 namespace minirt::test {
 
 // A fresh seed per run, so every run tries new data. Tests CAPTURE it, and
-// a failure prints it: pass it to std::mt19937 by hand to replay the case.
-inline uint32_t fresh_seed() { return std::random_device{}(); }
+// a failure prints it: MINIRT_TEST_SEED=<seed> replays the case.
+inline uint32_t fresh_seed() {
+  if (const char* fixed = std::getenv("MINIRT_TEST_SEED"))
+    return static_cast<uint32_t>(std::strtoul(fixed, nullptr, 10));
+  return std::random_device{}();
+}
 
 inline std::vector<float> random_floats(std::mt19937& rng, size_t count, float lo = -1.0f,
                                         float hi = 1.0f) {

@@ -1,30 +1,47 @@
 // ONNX ops that move or select elements: Shape, Gather, GatherND, Slice,
 // Reshape, Transpose, Expand, Concat, (Un)Squeeze, Flatten, Range,
-// ConstantOfShape.
+// ConstantOfShape. The moves are ops/ref's kernels; reshapes share bytes.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include "converter/import/onnx/evaluator.h"
+#include "ops/parallel.h"
 
 namespace minirt::converter::onnx {
 namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
 
-// Copies src elements picked by `source_of(out_flat_index)` into a tensor of dims.
-template <typename Fn>
-HostTensor gather_elements(const HostTensor& src, std::vector<int64_t> dims, Fn&& source_of) {
-  HostTensor out = HostTensor::zeros(src.dtype, std::move(dims));
-  for (size_t e = 0; e < out.values.size(); ++e) out.values[e] = src.at(source_of(e));
-  return out;
+// A tensor of src's dtype and dims whose bytes fill(void* dst) writes.
+template <typename Fill>
+HostTensor like(const HostTensor& src, std::vector<int64_t> dims, Fill&& fill) {
+  return HostTensor::computed(src.dtype, std::move(dims), std::forward<Fill>(fill));
 }
 
-// Axes from attribute "axes" (older opsets) or input 1 (newer ones).
-std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& in) {
-  if (attrs.has("axes")) return attrs.get_ints("axes");
-  if (in.size() > 1 && in[1] != nullptr) return in[1]->ints();
-  return {};
+// src broadcast to dims (Expand): ref::elementwise's Cast to the same type.
+HostTensor broadcast_to(const HostTensor& src, const std::vector<int64_t>& dims) {
+  ref::ElementwiseArgs args;
+  args.fn = ref::ElementwiseFn::kCast;
+  args.src[0] = src.arg();
+  args.dst_dims = ref_dims(dims);
+  args.dst_type = args.src[0].type;
+  return like(src, dims, [&](void* dst) {
+    args.dst = dst;
+    SerialParallel serial;
+    ref::elementwise(args, serial);
+  });
+}
+
+void check_gather(const ref::GatherResult& result, const char* op) {
+  if (!result.ok)
+    fail(std::string(op) + " index " + std::to_string(result.bad_index) + " out of range");
+}
+
+const HostTensor& index_input(const EvalInputs& in, size_t i) {
+  const HostTensor& t = required_input(in, i);
+  require_dtype(t, {ir::DType::kI64, ir::DType::kI32}, "the indices");
+  return t;
 }
 
 HostTensor reshaped(const HostTensor& src, std::vector<int64_t> dims) {
@@ -49,47 +66,34 @@ std::vector<HostTensor> shape(const ir::Attributes& attrs, const EvalInputs& in)
 
 std::vector<HostTensor> gather(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& data = required_input(in, 0);
-  const HostTensor& indices = required_input(in, 1);
+  const HostTensor& indices = index_input(in, 1);
   const size_t axis = normalize_axis(attrs.get_int_or("axis", 0), data.rank());
   std::vector<int64_t> dims(data.dims.begin(), data.dims.begin() + axis);
   dims.insert(dims.end(), indices.dims.begin(), indices.dims.end());
   dims.insert(dims.end(), data.dims.begin() + axis + 1, data.dims.end());
-  int64_t inner = 1;
-  for (size_t i = axis + 1; i < data.rank(); ++i) inner *= data.dims[i];
-  const int64_t extent = data.dims[axis];
-  const int64_t n_idx = indices.count();
-  return {gather_elements(data, dims, [&](size_t e) {
-    const int64_t in_pos = static_cast<int64_t>(e) % inner;
-    const int64_t k = static_cast<int64_t>(e) / inner % n_idx;
-    const int64_t outer = static_cast<int64_t>(e) / inner / n_idx;
-    int64_t idx = indices.int_at(static_cast<size_t>(k));
-    if (idx < 0) idx += extent;
-    if (idx < 0 || idx >= extent) fail("Gather index " + std::to_string(idx) + " out of range");
-    return static_cast<size_t>((outer * extent + idx) * inner + in_pos);
+  const std::vector<int64_t> index = indices.ints();
+  return {like(data, dims, [&](void* dst) {
+    check_gather(ref::gather({data.data(), ref_dims(data.dims), index.data(), indices.count(), dst,
+                              static_cast<int>(axis), ir::dtype_size(data.dtype)}),
+                 "Gather");
   })};
 }
 
 std::vector<HostTensor> gather_nd(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& data = required_input(in, 0);
-  const HostTensor& indices = required_input(in, 1);
+  const HostTensor& indices = index_input(in, 1);
   if (attrs.get_int_or("batch_dims", 0) != 0) fail("GatherND with batch_dims is not supported");
+  if (indices.rank() < 1 || indices.dims.back() < 1 ||
+      static_cast<size_t>(indices.dims.back()) > data.rank())
+    fail("GatherND indices do not fit the data");
   const size_t k = static_cast<size_t>(indices.dims.back());
-  if (indices.rank() < 1 || k > data.rank()) fail("GatherND indices do not fit the data");
   std::vector<int64_t> dims(indices.dims.begin(), indices.dims.end() - 1);
   dims.insert(dims.end(), data.dims.begin() + k, data.dims.end());
-  const std::vector<int64_t> strides = strides_of(data.dims);
-  int64_t inner = 1;
-  for (size_t i = k; i < data.rank(); ++i) inner *= data.dims[i];
-  return {gather_elements(data, dims, [&](size_t e) {
-    const size_t tuple = e / static_cast<size_t>(inner);
-    int64_t src = static_cast<int64_t>(e) % inner;
-    for (size_t j = 0; j < k; ++j) {
-      int64_t idx = indices.int_at(tuple * k + j);
-      if (idx < 0) idx += data.dims[j];
-      if (idx < 0 || idx >= data.dims[j]) fail("GatherND index out of range");
-      src += idx * strides[j];
-    }
-    return static_cast<size_t>(src);
+  const std::vector<int64_t> index = indices.ints();
+  return {like(data, dims, [&](void* dst) {
+    check_gather(ref::gather_nd({data.data(), ref_dims(data.dims), index.data(),
+                                 ref_dims(indices.dims), dst, ir::dtype_size(data.dtype)}),
+                 "GatherND");
   })};
 }
 
@@ -141,17 +145,16 @@ namespace {
 std::vector<HostTensor> slice(const ir::Attributes& attrs, const EvalInputs& in) {
   const HostTensor& data = required_input(in, 0);
   const SliceBounds bounds = slice_bounds(attrs, in);
-  const std::vector<int64_t>&first = bounds.first, &step = bounds.step, &dims = bounds.dims;
-  const std::vector<int64_t> src_strides = strides_of(data.dims);
-  const std::vector<int64_t> out_strides = strides_of(dims);
-  return {gather_elements(data, dims, [&](size_t e) {
-    int64_t src = 0, rest = static_cast<int64_t>(e);
-    for (size_t a = 0; a < dims.size(); ++a) {
-      const int64_t pos = rest / out_strides[a];
-      rest %= out_strides[a];
-      src += (first[a] + pos * step[a]) * src_strides[a];
-    }
-    return static_cast<size_t>(src);
+  ref::SliceArgs args;
+  args.src = data.data();
+  args.src_dims = ref_dims(data.dims);
+  args.dst_dims = ref_dims(bounds.dims);
+  std::copy(bounds.first.begin(), bounds.first.end(), args.starts.begin());
+  std::copy(bounds.step.begin(), bounds.step.end(), args.steps.begin());
+  args.elem_bytes = ir::dtype_size(data.dtype);
+  return {like(data, bounds.dims, [&](void* dst) {
+    args.dst = dst;
+    ref::slice(args);
   })};
 }
 
@@ -189,26 +192,28 @@ std::vector<HostTensor> transpose(const ir::Attributes& attrs, const EvalInputs&
     for (size_t i = data.rank(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
   }
   if (perm.size() != data.rank()) fail("Transpose perm does not match the rank");
+  ref::TransposeArgs args;
+  args.src = data.data();
+  args.dims = ref_dims(data.dims);
+  args.elem_bytes = ir::dtype_size(data.dtype);
+  std::vector<bool> seen(data.rank(), false);
   std::vector<int64_t> dims(perm.size());
-  for (size_t i = 0; i < perm.size(); ++i)
-    dims[i] = data.dims[normalize_axis(perm[i], data.rank())];
-  const std::vector<int64_t> src_strides = strides_of(data.dims);
-  const std::vector<int64_t> out_strides = strides_of(dims);
-  return {gather_elements(data, dims, [&](size_t e) {
-    int64_t src = 0, rest = static_cast<int64_t>(e);
-    for (size_t a = 0; a < dims.size(); ++a) {
-      src += rest / out_strides[a] * src_strides[static_cast<size_t>(perm[a])];
-      rest %= out_strides[a];
-    }
-    return static_cast<size_t>(src);
+  for (size_t i = 0; i < perm.size(); ++i) {
+    const size_t axis = normalize_axis(perm[i], data.rank());
+    if (seen[axis]) fail("Transpose perm repeats axis " + std::to_string(axis));
+    seen[axis] = true;
+    args.perm[i] = static_cast<int>(axis);
+    dims[i] = data.dims[axis];
+  }
+  return {like(data, dims, [&](void* dst) {
+    args.dst = dst;
+    ref::transpose(args);
   })};
 }
 
 std::vector<HostTensor> expand(const ir::Attributes&, const EvalInputs& in) {
   const HostTensor& data = required_input(in, 0);
-  const std::vector<int64_t> dims = broadcast_dims(data.dims, required_input(in, 1).ints());
-  const std::vector<int64_t> index = broadcast_index(data.dims, dims);
-  return {gather_elements(data, dims, [&](size_t e) { return static_cast<size_t>(index[e]); })};
+  return {broadcast_to(data, broadcast_dims(data.dims, required_input(in, 1).ints()))};
 }
 
 std::vector<HostTensor> concat(const ir::Attributes& attrs, const EvalInputs& in) {
@@ -218,22 +223,23 @@ std::vector<HostTensor> concat(const ir::Attributes& attrs, const EvalInputs& in
   dims[axis] = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     const HostTensor& part = required_input(in, i);
-    if (part.rank() != first.rank()) fail("Concat inputs of different ranks");
+    if (part.rank() != first.rank() || part.dtype != first.dtype)
+      fail("Concat inputs of different ranks or element types");
+    for (size_t a = 0; a < dims.size(); ++a) {
+      if (a != axis && part.dims[a] != dims[a]) fail("Concat inputs differ off the axis");
+    }
     dims[axis] += part.dims[axis];
   }
-  HostTensor out = HostTensor::zeros(first.dtype, dims);
-  int64_t outer = 1, inner = 1;
-  for (size_t a = 0; a < axis; ++a) outer *= dims[a];
-  for (size_t a = axis + 1; a < dims.size(); ++a) inner *= dims[a];
-  size_t e = 0;
-  for (int64_t o = 0; o < outer; ++o) {
-    for (const HostTensor* part : in) {
-      const int64_t block = part->dims[axis] * inner;
-      for (int64_t j = 0; j < block; ++j)
-        out.values[e++] = part->at(static_cast<size_t>(o * block + j));
-    }
+  std::vector<const void*> parts;
+  std::vector<int64_t> extents;
+  for (const HostTensor* part : in) {
+    parts.push_back(part->data());
+    extents.push_back(part->dims[axis]);
   }
-  return {std::move(out)};
+  return {like(first, dims, [&](void* dst) {
+    ref::concat(
+        {parts, extents, dst, ref_dims(dims), static_cast<int>(axis), ir::dtype_size(first.dtype)});
+  })};
 }
 
 std::vector<HostTensor> unsqueeze(const ir::Attributes& attrs, const EvalInputs& in) {
@@ -241,7 +247,11 @@ std::vector<HostTensor> unsqueeze(const ir::Attributes& attrs, const EvalInputs&
   std::vector<int64_t> axes = axes_of(attrs, in);
   const size_t rank = data.rank() + axes.size();
   std::vector<bool> inserted(rank, false);
-  for (int64_t a : axes) inserted[normalize_axis(a, rank)] = true;
+  for (int64_t a : axes) {
+    const size_t axis = normalize_axis(a, rank);
+    if (inserted[axis]) fail("Unsqueeze axes repeat axis " + std::to_string(axis));
+    inserted[axis] = true;
+  }
   std::vector<int64_t> dims;
   size_t next = 0;
   for (size_t i = 0; i < rank; ++i) dims.push_back(inserted[i] ? 1 : data.dims[next++]);
@@ -274,22 +284,23 @@ std::vector<HostTensor> flatten(const ir::Attributes& attrs, const EvalInputs& i
 
 std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
   const HostTensor& start = required_input(in, 0);
+  require_dtype(start, {ir::DType::kF32, ir::DType::kI64, ir::DType::kI32}, "Range's start");
   const double s = start.at(0), limit = required_input(in, 1).at(0),
                delta = required_input(in, 2).at(0);
   if (delta == 0) fail("Range delta 0");
   const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - s) / delta)));
-  HostTensor out = HostTensor::zeros(start.dtype, {n});
-  for (int64_t i = 0; i < n; ++i)
-    out.set(static_cast<size_t>(i), s + static_cast<double>(i) * delta);
-  return {std::move(out)};
+  return {
+      like(start, {n}, [&](void* dst) { ref::range(s, delta, n, elem_type(start.dtype), dst); })};
 }
 
 std::vector<HostTensor> constant_of_shape(const ir::Attributes&, const EvalInputs& in) {
   const std::vector<int64_t> dims = required_input(in, 0).ints();
-  const HostTensor* value = in.size() > 1 ? in[1] : nullptr;  // the importer passes the attribute
-  HostTensor out = HostTensor::zeros(value ? value->dtype : ir::DType::kF32, dims);
-  if (value) std::fill(out.values.begin(), out.values.end(), value->at(0));
-  return {std::move(out)};
+  const HostTensor* value = optional_input(in, 1);  // the importer passes the attribute
+  if (value == nullptr) return {HostTensor::computed(ir::DType::kF32, dims, [](void*) {})};
+  if (value->count() != 1) fail("ConstantOfShape's value must hold one element");
+  HostTensor scalar = *value;
+  scalar.dims.clear();
+  return {broadcast_to(scalar, dims)};
 }
 
 }  // namespace

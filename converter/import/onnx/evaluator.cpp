@@ -10,6 +10,7 @@ const EvalTable& onnx_eval_table() {
     add_elementwise_ops(t);
     add_shape_ops(t);
     add_math_ops(t);
+    add_quantize_ops(t);
     return t;
   }();
   return table;
@@ -29,6 +30,16 @@ const HostTensor& required_input(const EvalInputs& inputs, size_t i) {
   return *inputs[i];
 }
 
+const HostTensor* optional_input(const EvalInputs& inputs, size_t i) {
+  return i < inputs.size() ? inputs[i] : nullptr;
+}
+
+std::vector<int64_t> axes_of(const ir::Attributes& attrs, const EvalInputs& inputs) {
+  if (attrs.has("axes")) return attrs.get_ints("axes");
+  if (const HostTensor* axes = optional_input(inputs, 1)) return axes->ints();
+  return {};
+}
+
 size_t normalize_axis(int64_t axis, size_t rank) {
   const int64_t r = static_cast<int64_t>(rank);
   if (axis < -r || axis >= r) {
@@ -36,6 +47,17 @@ size_t normalize_axis(int64_t axis, size_t rank) {
                              std::to_string(rank));
   }
   return static_cast<size_t>(axis < 0 ? axis + r : axis);
+}
+
+void require_dtype(const HostTensor& t, std::initializer_list<ir::DType> types,
+                   const std::string& what) {
+  std::string names;
+  for (ir::DType type : types) {
+    if (t.dtype == type) return;
+    names += (names.empty() ? "" : " or ") + std::string(ir::dtype_name(type));
+  }
+  throw std::runtime_error(what + " must be " + names + " (is " +
+                           std::string(ir::dtype_name(t.dtype)) + ")");
 }
 
 }  // namespace minirt::converter::onnx

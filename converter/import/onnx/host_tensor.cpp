@@ -1,10 +1,21 @@
 #include "converter/import/onnx/host_tensor.h"
 
-#include <cmath>
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
 namespace minirt::converter::onnx {
+namespace {
+
+template <typename T>
+T load(const void* data, size_t i) {
+  T v;
+  std::memcpy(&v, static_cast<const uint8_t*>(data) + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+}  // namespace
 
 int64_t HostTensor::count() const {
   int64_t n = 1;
@@ -12,7 +23,35 @@ int64_t HostTensor::count() const {
   return n;
 }
 
+const void* HostTensor::data() const {
+  if (bytes.empty() && count() != 0) {
+    throw std::runtime_error("the data of a " + dims_string(dims) + " tensor was not kept");
+  }
+  return bytes.bytes().data();
+}
+
+double HostTensor::at(size_t i) const {
+  const void* d = data();
+  switch (dtype) {
+    case ir::DType::kF32:
+      return load<float>(d, i);
+    case ir::DType::kI64:
+      return static_cast<double>(load<int64_t>(d, i));
+    case ir::DType::kI32:
+      return load<int32_t>(d, i);
+    case ir::DType::kI8:
+      return load<int8_t>(d, i);
+    case ir::DType::kU8:
+    case ir::DType::kBool:
+      return load<uint8_t>(d, i);
+    default:
+      throw std::runtime_error("element type " + std::string(ir::dtype_name(dtype)) +
+                               " is not supported by the evaluator");
+  }
+}
+
 int64_t HostTensor::int_at(size_t i) const {
+  if (dtype == ir::DType::kI64) return load<int64_t>(data(), i);
   const double v = at(i);
   constexpr double kLimit = 9.2e18;  // just inside the int64 range
   if (v >= kLimit) return std::numeric_limits<int64_t>::max();
@@ -26,42 +65,56 @@ std::vector<int64_t> HostTensor::ints() const {
   return out;
 }
 
-HostTensor HostTensor::zeros(ir::DType dtype, std::vector<int64_t> dims) {
-  HostTensor t;
-  t.dtype = dtype;
-  t.dims = std::move(dims);
-  const int64_t n = t.count();
-  if (n < 0 || n > (int64_t{1} << 31)) {
-    throw std::runtime_error("tensor of shape " + dims_string(t.dims) + " is too large");
+bool HostTensor::same_data(const HostTensor& other) const {
+  const std::span<const uint8_t> a = bytes.bytes(), b = other.bytes.bytes();
+  return dtype == other.dtype && dims == other.dims &&
+         std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+ref::TensorArg HostTensor::arg() const { return {data(), ref_dims(dims), elem_type(dtype)}; }
+
+HostTensor HostTensor::of_ints(const std::vector<int64_t>& values, std::vector<int64_t> dims) {
+  return computed(ir::DType::kI64, std::move(dims), [&](void* dst) {
+    std::copy(values.begin(), values.end(), static_cast<int64_t*>(dst));
+  });
+}
+
+std::vector<uint8_t> HostTensor::allocate(ir::DType dtype, const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d != 0 && n > (int64_t{1} << 31) / d)) {
+      throw std::runtime_error("tensor of shape " + dims_string(dims) + " is too large");
+    }
+    n *= d;
   }
-  t.values.assign(static_cast<size_t>(n), 0.0);
-  return t;
+  return std::vector<uint8_t>(static_cast<size_t>(n) * ir::dtype_size(dtype));
 }
 
-HostTensor HostTensor::of_ints(std::vector<int64_t> values, std::vector<int64_t> dims) {
-  HostTensor t = zeros(ir::DType::kI64, std::move(dims));
-  for (size_t i = 0; i < values.size(); ++i) t.values[i] = static_cast<double>(values[i]);
-  return t;
-}
-
-void HostTensor::set(size_t i, double v) {
+ref::ElemType elem_type(ir::DType dtype) {
   switch (dtype) {
     case ir::DType::kF32:
-      values[i] = static_cast<float>(v);
-      return;
+      return ref::ElemType::kF32;
+    case ir::DType::kI64:
+      return ref::ElemType::kI64;
+    case ir::DType::kI32:
+      return ref::ElemType::kI32;
+    case ir::DType::kI8:
+      return ref::ElemType::kI8;
+    case ir::DType::kU8:
     case ir::DType::kBool:
-      values[i] = v != 0;
-      return;
+      return ref::ElemType::kU8;
     default:
-      values[i] = std::trunc(v);
-      return;
+      throw std::runtime_error("element type " + std::string(ir::dtype_name(dtype)) +
+                               " is not supported by the evaluator");
   }
 }
 
-std::vector<int64_t> strides_of(const std::vector<int64_t>& dims) {
-  std::vector<int64_t> strides(dims.size(), 1);
-  for (size_t i = dims.size(); i-- > 1;) strides[i - 1] = strides[i] * dims[i];
-  return strides;
+ref::Dims ref_dims(const std::vector<int64_t>& dims) {
+  if (dims.size() > static_cast<size_t>(ref::kMaxDims)) {
+    throw std::runtime_error("rank " + std::to_string(dims.size()) + " is above " +
+                             std::to_string(ref::kMaxDims));
+  }
+  return ref::make_dims(dims);
 }
 
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
@@ -77,28 +130,6 @@ std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::ve
     out[i] = da == 1 ? db : da;
   }
   return out;
-}
-
-std::vector<int64_t> broadcast_index(const std::vector<int64_t>& dims,
-                                     const std::vector<int64_t>& out_dims) {
-  const size_t offset = out_dims.size() - dims.size();
-  const std::vector<int64_t> strides = strides_of(dims);
-  int64_t total = 1;
-  for (int64_t d : out_dims) total *= d;
-  std::vector<int64_t> index(static_cast<size_t>(total));
-  std::vector<int64_t> pos(out_dims.size(), 0);
-  for (int64_t flat = 0; flat < total; ++flat) {
-    int64_t src = 0;
-    for (size_t axis = offset; axis < out_dims.size(); ++axis) {
-      if (dims[axis - offset] != 1) src += pos[axis] * strides[axis - offset];
-    }
-    index[static_cast<size_t>(flat)] = src;
-    for (size_t axis = out_dims.size(); axis-- > 0;) {
-      if (++pos[axis] < out_dims[axis]) break;
-      pos[axis] = 0;
-    }
-  }
-  return index;
 }
 
 std::string dims_string(const std::vector<int64_t>& dims) {

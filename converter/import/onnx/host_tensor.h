@@ -1,48 +1,65 @@
 // Concrete tensors for evaluating ONNX ops on the host at conversion time:
-// constant folding and the probe runs that infer symbolic shapes. Values are
-// doubles whatever the element type (exact for the int64 and bool of shape
-// arithmetic, and for every float32); f32 results are rounded to float so
-// evaluation follows float32 semantics. A weight is read in place.
+// constant folding and the probe runs that infer symbolic shapes. Elements
+// are stored in their own type (f32, i64, i32, i8, u8, bool as a byte), as
+// the ONNX graph computes them, so evaluating an op on ops/ref's kernels
+// follows ONNX's float32 and integer semantics. Bytes are shared, not
+// copied: a weight is read in place, a reshape shares its input's bytes.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "converter/ir/dtype.h"
+#include "converter/ir/weight_bytes.h"
+#include "ops/ref/generic_kernels.h"
 
 namespace minirt::converter::onnx {
 
 struct HostTensor {
-  ir::DType dtype = ir::DType::kF32;  // kF32, kI64 or kBool
+  ir::DType dtype = ir::DType::kF32;
   std::vector<int64_t> dims;
-  std::vector<double> values;  // row-major; empty when `weight` holds them
-  std::span<const float> weight;
-  std::shared_ptr<const void> weight_owner;
+  ir::WeightBytes bytes;  // row-major elements of dtype; empty when not kept
 
   int64_t count() const;
   size_t rank() const { return dims.size(); }
-  double at(size_t i) const { return weight.empty() ? values[i] : weight[i]; }
+  bool has_data() const { return !bytes.empty(); }
+  // The elements; throws when the data was not kept.
+  const void* data() const;
+  template <typename T>
+  const T* data_as() const {
+    return static_cast<const T*>(data());
+  }
+  double at(size_t i) const;       // element i of any dtype, as a double
   int64_t int_at(size_t i) const;  // saturates at the int64 range
   std::vector<int64_t> ints() const;
+  // Same dims, dtype and bytes.
+  bool same_data(const HostTensor& other) const;
+  // The tensor's type and dims as ops/ref's kernels take them.
+  ref::TensorArg arg() const;
 
-  // A tensor of `dims` whose values are all zero.
-  static HostTensor zeros(ir::DType dtype, std::vector<int64_t> dims);
-  static HostTensor of_ints(std::vector<int64_t> values, std::vector<int64_t> dims);
-  // Stores v rounded to this tensor's element type.
-  void set(size_t i, double v);
+  // A tensor of dtype and dims whose elements fill(void* dst) writes.
+  template <typename Fill>
+  static HostTensor computed(ir::DType dtype, std::vector<int64_t> dims, Fill&& fill) {
+    std::vector<uint8_t> storage = allocate(dtype, dims);
+    fill(static_cast<void*>(storage.data()));
+    return {dtype, std::move(dims), ir::WeightBytes::owned_bytes(std::move(storage))};
+  }
+  static HostTensor of_ints(const std::vector<int64_t>& values, std::vector<int64_t> dims);
+
+ private:
+  // Zeroed bytes for a tensor of dtype and dims; throws when too large.
+  static std::vector<uint8_t> allocate(ir::DType dtype, const std::vector<int64_t>& dims);
 };
 
-// Row-major strides of dims.
-std::vector<int64_t> strides_of(const std::vector<int64_t>& dims);
+// The kernels' element type of an IR dtype (bool is kU8); throws for those
+// the evaluator does not compute in (f16, bf16).
+ref::ElemType elem_type(ir::DType dtype);
+// dims as the kernels take them; throws above ref::kMaxDims.
+ref::Dims ref_dims(const std::vector<int64_t>& dims);
 // Numpy-style broadcast of two shapes; throws when they do not broadcast.
 std::vector<int64_t> broadcast_dims(const std::vector<int64_t>& a, const std::vector<int64_t>& b);
-// For each element of `out_dims`, the flat index into a tensor of `dims`
-// (right-aligned, broadcast along size-1 axes).
-std::vector<int64_t> broadcast_index(const std::vector<int64_t>& dims,
-                                     const std::vector<int64_t>& out_dims);
 std::string dims_string(const std::vector<int64_t>& dims);
 
 }  // namespace minirt::converter::onnx

@@ -18,7 +18,12 @@ ir::DType ir_dtype(const TensorProto& t) {
     case TensorProto::kFloat:
     case TensorProto::kDouble:
       return ir::DType::kF32;
+    case TensorProto::kUInt8:
+      return ir::DType::kU8;
+    case TensorProto::kInt8:
+      return ir::DType::kI8;
     case TensorProto::kInt32:
+      return ir::DType::kI32;
     case TensorProto::kInt64:
       return ir::DType::kI64;
     case TensorProto::kBool:
@@ -88,7 +93,11 @@ class Importer {
       bytes = ir::WeightBytes::owned(t.f32);
     } else if (dtype == ir::DType::kI64) {
       bytes = copy_bytes<int64_t>(t.i64);
-    } else {
+    } else if (dtype == ir::DType::kI32) {
+      bytes = copy_bytes<int32_t>(t.i64);
+    } else if (dtype == ir::DType::kI8) {
+      bytes = copy_bytes<int8_t>(t.i64);
+    } else {  // u8 and bool
       bytes = copy_bytes<uint8_t>(t.i64);
     }
     define(
@@ -98,9 +107,10 @@ class Importer {
   // The bytes of an external tensor, read in place from its mapped file.
   ir::WeightBytes external_bytes(const TensorProto& t) {
     const TensorProto::External& ext = *t.external;
-    if (t.data_type != TensorProto::kFloat) {
-      fail("tensor '" + t.name + "': external data is supported for float tensors only");
+    if (t.data_type == TensorProto::kDouble) {
+      fail("tensor '" + t.name + "': external data is not supported for double tensors");
     }
+    const ir::DType dtype = ir_dtype(t);  // the file's little-endian layout is the IR's
     const std::filesystem::path file = model_.path.parent_path() / ext.location;
     if (ext.location.find("..") != std::string::npos ||
         std::filesystem::path(ext.location).is_absolute()) {
@@ -109,11 +119,12 @@ class Importer {
     }
     auto& mapped = files_[file.string()];
     if (!mapped) mapped = std::make_shared<const MappedFile>(file.string());
-    const uint64_t needed = static_cast<uint64_t>(t.element_count()) * sizeof(float);
+    const uint64_t needed = static_cast<uint64_t>(t.element_count()) * ir::dtype_size(dtype);
     const uint64_t size = mapped->size();
     if (ext.length >= 0 && static_cast<uint64_t>(ext.length) != needed) {
       fail("tensor '" + t.name + "': external length " + std::to_string(ext.length) + " but " +
-           t.shape_string() + " float needs " + std::to_string(needed) + " bytes");
+           t.shape_string() + " " + std::string(ir::dtype_name(dtype)) + " needs " +
+           std::to_string(needed) + " bytes");
     }
     if (ext.offset > size || needed > size - ext.offset) {
       fail("tensor '" + t.name + "': bytes [" + std::to_string(ext.offset) + ", " +
@@ -121,7 +132,7 @@ class Importer {
            std::to_string(size) + " bytes)");
     }
     const std::span<const uint8_t> bytes = mapped->bytes().subspan(ext.offset, needed);
-    if (ext.offset % alignof(float) != 0) {  // read as floats in place only when aligned
+    if (ext.offset % ir::dtype_size(dtype) != 0) {  // read in place only when aligned
       return ir::WeightBytes::owned_bytes(std::vector<uint8_t>(bytes.begin(), bytes.end()));
     }
     return ir::WeightBytes::view(mapped, bytes);

@@ -1,6 +1,5 @@
 #include "converter/import/onnx/probe_runs.h"
 
-#include <cstring>
 #include <stdexcept>
 
 #include "converter/import/onnx/evaluator.h"
@@ -19,42 +18,29 @@ const ValueFacts* ProbeFacts::find(int id) const {
 }
 
 HostTensor probe_input(const ir::Value& input, ProbeSize size) {
-  HostTensor t = HostTensor::zeros(ir::DType::kI64, {size.batch, size.seq});
-  if (input.name != "attention_mask") return t;
-  for (int64_t b = 0; b < size.batch; ++b) {
-    for (int64_t s = 0; s < size.seq; ++s) {
-      // Row 0 all ones, row b ends in b zeros, odd rows also miss column 1.
-      const bool masked = (s >= size.seq - b) || (b % 2 == 1 && s == 1 && size.seq > 2);
-      t.values[static_cast<size_t>(b * size.seq + s)] = masked ? 0 : 1;
+  return HostTensor::computed(ir::DType::kI64, {size.batch, size.seq}, [&](void* dst) {
+    if (input.name != "attention_mask") return;  // all 0
+    for (int64_t b = 0; b < size.batch; ++b) {
+      for (int64_t s = 0; s < size.seq; ++s) {
+        // Row 0 all ones, row b ends in b zeros, odd rows also miss column 1.
+        const bool masked = (s >= size.seq - b) || (b % 2 == 1 && s == 1 && size.seq > 2);
+        static_cast<int64_t*>(dst)[b * size.seq + s] = masked ? 0 : 1;
+      }
     }
-  }
-  return t;
+  });
 }
 
 HostTensor weight_tensor(const ir::Value& weight) {
-  HostTensor t;
-  t.dtype = weight.dtype;
+  HostTensor t{weight.dtype, {}, weight.data};
   for (const ir::Dim& d : weight.shape) t.dims.push_back(d.factor);
   const std::span<const uint8_t> bytes = weight.data.bytes();
-  const size_t n = static_cast<size_t>(t.count());
-  if (weight.dtype == ir::DType::kF32 &&
-      reinterpret_cast<uintptr_t>(bytes.data()) % alignof(float) == 0) {
-    t.weight = std::span<const float>(reinterpret_cast<const float*>(bytes.data()), n);
-    return t;
+  const size_t size = ir::dtype_size(weight.dtype);
+  if (bytes.size() != static_cast<size_t>(t.count()) * size) {
+    throw std::runtime_error("weight '" + weight.name + "' holds " + std::to_string(bytes.size()) +
+                             " bytes for " + dims_string(t.dims));
   }
-  t.values.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (weight.dtype == ir::DType::kF32) {
-      float v;
-      std::memcpy(&v, bytes.data() + 4 * i, 4);
-      t.values[i] = v;
-    } else if (weight.dtype == ir::DType::kI64) {
-      int64_t v;
-      std::memcpy(&v, bytes.data() + 8 * i, 8);
-      t.values[i] = static_cast<double>(v);
-    } else {
-      t.values[i] = bytes[i] != 0;
-    }
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % size != 0) {  // the kernels read it aligned
+    t.bytes = ir::WeightBytes::owned_bytes(std::vector<uint8_t>(bytes.begin(), bytes.end()));
   }
   return t;
 }
@@ -105,7 +91,7 @@ ProbeFacts run_probes(const ir::Graph& g) {
         const int id = op.outputs[i];
         facts.values[id].content_deps = deps;
         HostTensor kept = out[i];
-        if (kept.count() > kKeptElements) kept.values.clear();
+        if (kept.count() > kKeptElements) kept.bytes = {};
         facts.values[id].at_probe.push_back(std::move(kept));
         live[id] = std::move(out[i]);
       }

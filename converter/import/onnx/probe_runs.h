@@ -27,7 +27,7 @@ struct ValueFacts {
   uint32_t content_deps = 0;  // bit i: depends on the contents of graph input i
   // One per probe: dims always; values too when small enough to keep.
   std::vector<HostTensor> at_probe;
-  bool has_data() const { return !at_probe.empty() && !at_probe[0].values.empty(); }
+  bool has_data() const { return !at_probe.empty() && at_probe[0].has_data(); }
 };
 
 struct ProbeFacts {
@@ -45,7 +45,7 @@ HostTensor probe_input(const ir::Value& input, ProbeSize size);
 // Throws std::runtime_error naming the op when an op fails at some probe.
 ProbeFacts run_probes(const ir::Graph& g);
 
-// A weight value as a host tensor (f32 read in place when aligned).
+// A weight value as a host tensor (read in place when aligned).
 HostTensor weight_tensor(const ir::Value& weight);
 
 }  // namespace minirt::converter::onnx

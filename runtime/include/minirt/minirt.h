@@ -146,6 +146,10 @@ bool precision_from_name(const std::string& name, Precision* precision);
 // i.e. whether a Session with it can be made; fp32 always can.
 bool precision_supported(Precision precision);
 
+// Where a Session runs. This build has the CPU backend only: kCuda makes the
+// Session constructor throw Error saying so.
+enum class Device { kCpu, kCuda };
+
 struct SessionOptions {
   int threads = 1;
   // A precision the CPU (or the MINIRT_MAX_ISA cap) has no kernels for
@@ -153,6 +157,7 @@ struct SessionOptions {
   Precision precision = Precision::kFloat32;
   // Time every op of every run (two clock reads per op); see Session::op_profile().
   bool profile = false;
+  Device device = Device::kCpu;
 };
 
 // Wall time one op took over the runs since the session began or
@@ -183,8 +188,9 @@ class Session {
   const char* isa() const;
   size_t arena_bytes() const;
 
- private:
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,126 @@
+// Only minirt::Error leaves the public API, with the message intact: paths
+// that throw std::invalid_argument, std::system_error or std::bad_alloc
+// inside the library are forced here, through the API.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "minirt/minirt.h"
+#include "tests/unit/tiny_model_writer.h"
+
+// Fails the allocation numbered g_fail_at (counting from 0 when armed), once.
+namespace {
+
+std::atomic<long> g_fail_at{-1};
+
+void* failing_alloc(size_t size, size_t alignment) {
+  if (g_fail_at.load() >= 0 && g_fail_at.fetch_sub(1) == 0) throw std::bad_alloc();
+  const size_t rounded = (std::max<size_t>(size, 1) + alignment - 1) / alignment * alignment;
+  void* p = alignment <= alignof(std::max_align_t) ? std::malloc(rounded)
+                                                   : std::aligned_alloc(alignment, rounded);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* operator new(size_t size) { return failing_alloc(size, alignof(std::max_align_t)); }
+void* operator new[](size_t size) { return failing_alloc(size, alignof(std::max_align_t)); }
+void* operator new(size_t size, std::align_val_t al) {
+  return failing_alloc(size, static_cast<size_t>(al));
+}
+void* operator new[](size_t size, std::align_val_t al) {
+  return failing_alloc(size, static_cast<size_t>(al));
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+
+namespace minirt {
+namespace {
+
+std::string tiny_model_path() {
+  static const std::string path = test::write_temp(test::serialize(test::valid_spec()), "api");
+  return path;
+}
+
+// What a call threw: "" when nothing, the message of a minirt::Error, and
+// "NOT minirt::Error: ..." for anything else.
+template <typename F>
+std::string thrown_by(F&& call) {
+  try {
+    call();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("NOT minirt::Error: ") + e.what();
+  } catch (...) {
+    return "NOT minirt::Error: not a std::exception";
+  }
+  return "";
+}
+
+TEST_CASE("api errors: a bad MINIRT_MAX_ISA (std::invalid_argument inside) is an Error") {
+  const auto model = Model::load(tiny_model_path());
+  setenv("MINIRT_MAX_ISA", "pentium", 1);
+  const std::string error = thrown_by([&] { Session session(model); });
+  unsetenv("MINIRT_MAX_ISA");
+  CHECK(error ==
+        "MINIRT_MAX_ISA='pentium' is not one of scalar, avx2, avx512, avx512_vnni, "
+        "avx512_bf16, amx");
+  CHECK(thrown_by([&] { Session session(model); }).empty());
+}
+
+TEST_CASE("api errors: a device without a backend in this build is an Error saying so") {
+  const auto model = Model::load(tiny_model_path());
+  const std::string error = thrown_by([&] { Session session(model, {.device = Device::kCuda}); });
+  CHECK(error.find("no CUDA backend") != std::string::npos);
+  CHECK(thrown_by([&] { Session session(model, {.device = Device::kCpu}); }).empty());
+}
+
+// Every allocation of load, session construction (a worker thread, code
+// generation, packing), run and the descriptions fails in turn: each must
+// surface as an Error (or be handled inside), and the next attempt must work.
+TEST_CASE("api errors: an allocation failure anywhere is an Error that says memory ran out") {
+  const int64_t ids[] = {1, 2, 3};
+  Inputs inputs;
+  inputs.input_ids = Int64Tensor(ids, {1, 3});
+  const std::string path = tiny_model_path();
+  int failures = 0;
+  for (long at = 0;; ++at) {
+    g_fail_at = at;
+    const std::string error = thrown_by([&] {
+      const auto model = Model::load(path);
+      (void)model->summary();
+      (void)model->describe_ops();
+      (void)model->plan_dump();
+      Session session(model, {.threads = 3});  // a failed 2nd worker stops the 1st
+      (void)session.run(inputs);
+    });
+    const bool fired = g_fail_at.load() < 0;
+    g_fail_at = -1;
+    if (!fired) {
+      CHECK(error.empty());
+      break;
+    }
+    // Empty: a failure the library handles itself (std::stable_sort's
+    // temporary buffer falls back to sorting in place).
+    INFO("allocation ", at, ": ", error);
+    CHECK((error.empty() || error.rfind("out of memory (", 0) == 0));
+    failures += !error.empty();
+  }
+  CHECK(failures > 20);  // the loop reached well into construction
+}
+
+}  // namespace
+}  // namespace minirt
