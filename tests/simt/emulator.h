@@ -1,0 +1,97 @@
+// A SIMT emulator that runs CUDA kernel source on the CPU, for tests.
+//
+// Each block's threads run as cooperative fibers (ucontext), one block at a
+// time. A fiber runs until it reaches a barrier or a warp collective, or
+// exits; the scheduler then runs the next. A barrier releases when every
+// thread of the block waits at it (the same call site); a warp collective
+// (shfl, ldmatrix, mma) completes when all 32 lanes of the warp have reached
+// it, computing every lane's result at once, as the PTX ISA's fragment tables
+// define them. Everything else is an error, reported by launch() as a
+// SimtError naming the block, thread and cause, never a hang: threads waiting
+// at different barriers, a thread that exits while others wait, a shared
+// access outside the block's dynamic shared memory, cp.async groups left
+// unwaited.
+//
+// cp.async copies are deferred until the cp.async.wait_group that covers
+// them, so a kernel that reads shared memory before waiting reads stale data.
+//
+// Limits: blocks run one after another (no inter-block concurrency, so a
+// kernel relying on block order would pass here and fail on a GPU); threads
+// interleave only at barriers and collectives, so races between plain memory
+// accesses are not found (compute-sanitizer racecheck on a GPU does that);
+// blocks are one-dimensional; the mma accumulates in float in k order, which
+// the hardware does not promise.
+//
+// Kernels do not call this header: ops/cuda/device/simt.cuh maps the device
+// primitives onto it when compiled for the host.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <stdexcept>
+#include <string>
+
+namespace minirt::simt {
+
+class SimtError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Dim3 {
+  unsigned x = 1, y = 1, z = 1;
+};
+
+struct LaunchConfig {
+  Dim3 grid;
+  unsigned block = 1;        // threads per block (1-D)
+  size_t shared_bytes = 0;   // dynamic shared memory per block
+};
+
+// Runs body once per thread of every block. Throws SimtError on a fault.
+void launch(const LaunchConfig& config, const std::function<void()>& body);
+
+template <typename... Params, typename... Args>
+void launch(const LaunchConfig& config, void (*kernel)(Params...), Args&&... args) {
+  launch(config, [&] { kernel(args...); });
+}
+
+// The calling thread's coordinates; only valid inside a launch.
+unsigned thread_idx();
+unsigned block_dim();
+Dim3 block_idx();
+Dim3 grid_dim();
+
+void sync_threads(std::source_location site = std::source_location::current());
+
+// The block's dynamic shared memory, and the check every shared access makes:
+// [p, p + bytes) must lie inside it. `what` names the access in the error.
+std::byte* shared_base();
+void check_shared(const void* p, size_t bytes, const char* what);
+
+// Stops the launch with `message`, naming the calling block and thread.
+[[noreturn]] void report_fault(const std::string& message);
+
+enum class ShflMode { kIdx, kUp, kDown, kXor };
+uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode mode,
+              std::source_location site = std::source_location::current());
+
+// ldmatrix.sync.aligned.m8n8.{x1,x2,x4}{.trans}.shared.b16: row_address is
+// this lane's row (lanes 8i..8i+7 address matrix i's rows); out[i] receives
+// this lane's word of matrix i.
+void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out,
+              std::source_location site = std::source_location::current());
+
+// mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32: d = a * b + c, the
+// fragments as the calling lane holds them.
+void mma_m16n8k16(const uint32_t a[4], const uint32_t b[2], const float c[4], float d[4],
+                  std::source_location site = std::source_location::current());
+
+// cp.async.cg.shared.global 16 bytes, commit_group, wait_group n.
+void cp_async_16(void* shared_dst, const void* global_src);
+void cp_async_commit();
+void cp_async_wait(int pending_groups);
+
+}  // namespace minirt::simt
