@@ -1,7 +1,5 @@
 #include "tests/simt/emulator.h"
 
-#include <ucontext.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -9,6 +7,42 @@
 #include <vector>
 
 #include "ops/cuda/half.h"
+
+// Switches fibers: saves the callee-saved registers, MXCSR and the x87
+// control word on the current stack, stores its pointer in *save_sp, and
+// resumes the stack at next_sp. (swapcontext does the same plus a
+// sigprocmask system call per switch, which made the emulator 20x slower.)
+extern "C" void minirt_simt_switch(void** save_sp, void* next_sp);
+asm(R"(
+  .text
+  .globl minirt_simt_switch
+  .type minirt_simt_switch, @function
+minirt_simt_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size minirt_simt_switch, .-minirt_simt_switch
+  .section .note.GNU-stack,"",@progbits
+  .text
+)");
 
 namespace minirt::simt {
 namespace {
@@ -41,7 +75,7 @@ struct PendingCopy {
 
 // One thread of the block: its fiber, and what it waits at with its operands.
 struct Fiber {
-  ucontext_t context{};
+  void* sp = nullptr;  // saved stack pointer while switched out
   bool finished = false;
   Wait wait = Wait::kNone;
   std::source_location site;
@@ -49,7 +83,7 @@ struct Fiber {
   uint32_t in[4] = {};
   uint32_t in_b[2] = {};
   float in_f[4] = {};
-  int arg = 0;  // shfl lane/delta, ldmatrix matrix count
+  int arg = 0;   // shfl lane/delta, ldmatrix matrix count
   int mode = 0;  // shfl mode, ldmatrix trans
   uint32_t mask = 0;
   const void* address = nullptr;
@@ -66,7 +100,7 @@ struct Block {
   std::vector<std::byte> shared;
   std::vector<Fiber> fibers;
   unsigned current = 0;
-  ucontext_t scheduler{};
+  void* scheduler_sp = nullptr;
   const std::function<void()>* body = nullptr;
   std::string error;  // set by the first fault; the launch stops there
 };
@@ -96,10 +130,10 @@ std::string site_name(const std::source_location& site) {
 
 void yield() {
   Block& b = block();
-  swapcontext(&b.fibers[b.current].context, &b.scheduler);
+  minirt_simt_switch(&b.fibers[b.current].sp, b.scheduler_sp);
 }
 
-void fiber_main() {
+[[noreturn]] void fiber_main() {
   Block& b = *t_block;
   try {
     (*b.body)();
@@ -113,7 +147,19 @@ void fiber_main() {
     if (b.error.empty()) b.error = where(b, b.current) + ": " + e.what();
   }
   b.fibers[b.current].finished = true;
-  // uc_link returns to the scheduler.
+  minirt_simt_switch(&b.fibers[b.current].sp, b.scheduler_sp);  // never resumed
+  __builtin_unreachable();
+}
+
+// A fresh stack that minirt_simt_switch resumes into fiber_main.
+void* initial_stack(char* stack) {
+  auto* top = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(stack + kStackBytes)) &
+                                          ~uintptr_t{15});
+  top[-1] = 0;  // fiber_main's return address: it never returns
+  top[-2] = reinterpret_cast<uint64_t>(&fiber_main);
+  for (int i = 3; i <= 8; ++i) top[-i] = 0;    // rbp, rbx, r12..r15
+  top[-9] = 0x1f80u | uint64_t{0x037f} << 32;  // default MXCSR, x87 control word
+  return top - 9;
 }
 
 void wait_at(Wait wait, const std::source_location& site) {
@@ -283,8 +329,8 @@ bool resolve_barrier(Block& b) {
     const Fiber& f = b.fibers[i];
     if (f.site.line() != lead->site.line() ||
         std::strcmp(f.site.file_name(), lead->site.file_name()) != 0) {
-      throw SimtError(where(b, lead_index) + ": " + at + ": deadlock, thread " +
-                      std::to_string(i) + " waits at the barrier at " + site_name(f.site));
+      throw SimtError(where(b, lead_index) + ": " + at + ": deadlock, thread " + std::to_string(i) +
+                      " waits at the barrier at " + site_name(f.site));
     }
   }
   for (Fiber& f : b.fibers) f.wait = Wait::kNone;
@@ -296,7 +342,8 @@ std::string describe_stall(const Block& b) {
   out << where(b, 0) << ": deadlock:";
   for (unsigned i = 0; i < b.fibers.size(); ++i) {
     const Fiber& f = b.fibers[i];
-    if (!f.finished) out << " thread " << i << " at " << wait_name(f.wait) << " " << site_name(f.site) << ";";
+    if (!f.finished)
+      out << " thread " << i << " at " << wait_name(f.wait) << " " << site_name(f.site) << ";";
   }
   return out.str();
 }
@@ -305,12 +352,7 @@ void run_block(Block& b, char* stacks) {
   const unsigned n = b.config.block;
   b.fibers.assign(n, Fiber{});
   for (unsigned i = 0; i < n; ++i) {
-    Fiber& f = b.fibers[i];
-    getcontext(&f.context);
-    f.context.uc_stack.ss_sp = stacks + i * kStackBytes;
-    f.context.uc_stack.ss_size = kStackBytes;
-    f.context.uc_link = &b.scheduler;
-    makecontext(&f.context, fiber_main, 0);
+    b.fibers[i].sp = initial_stack(stacks + i * kStackBytes);
   }
   for (;;) {
     bool ran = false;
@@ -318,7 +360,7 @@ void run_block(Block& b, char* stacks) {
       Fiber& f = b.fibers[i];
       if (f.finished || f.wait != Wait::kNone) continue;
       b.current = i;
-      swapcontext(&b.scheduler, &f.context);
+      minirt_simt_switch(&b.scheduler_sp, f.sp);
       ran = true;
       if (!b.error.empty()) return;
     }
@@ -376,9 +418,7 @@ unsigned block_dim() { return block().config.block; }
 Dim3 block_idx() { return block().index; }
 Dim3 grid_dim() { return block().config.grid; }
 
-void sync_threads(std::source_location site) {
-  wait_at(Wait::kBarrier, site);
-}
+void sync_threads(std::source_location site) { wait_at(Wait::kBarrier, site); }
 
 std::byte* shared_base() { return block().shared.data(); }
 
@@ -388,9 +428,9 @@ void check_shared(const void* p, size_t bytes, const char* what) {
   const std::byte* base = b.shared.data();
   if (begin < base || begin + bytes > base + b.shared.size()) {
     const long offset = static_cast<long>(begin - base);
-    fault(std::string(what) + ": shared access of " + std::to_string(bytes) +
-          " bytes at offset " + std::to_string(offset) + " outside the block's " +
-          std::to_string(b.shared.size()) + " bytes");
+    fault(std::string(what) + ": shared access of " + std::to_string(bytes) + " bytes at offset " +
+          std::to_string(offset) + " outside the block's " + std::to_string(b.shared.size()) +
+          " bytes");
   }
 }
 

@@ -1,6 +1,7 @@
 // A SIMT emulator that runs CUDA kernel source on the CPU, for tests.
 //
-// Each block's threads run as cooperative fibers (ucontext), one block at a
+// Each block's threads run as cooperative fibers (own stacks, switched by a
+// few lines of x86-64 assembly), one block at a
 // time. A fiber runs until it reaches a barrier or a warp collective, or
 // exits; the scheduler then runs the next. A barrier releases when every
 // thread of the block waits at it (the same call site); a warp collective
@@ -46,8 +47,8 @@ struct Dim3 {
 
 struct LaunchConfig {
   Dim3 grid;
-  unsigned block = 1;        // threads per block (1-D)
-  size_t shared_bytes = 0;   // dynamic shared memory per block
+  unsigned block = 1;       // threads per block (1-D)
+  size_t shared_bytes = 0;  // dynamic shared memory per block
 };
 
 // Runs body once per thread of every block. Throws SimtError on a fault.

@@ -153,10 +153,10 @@ TEST_CASE("mma.m16n8k16: fragments placed by the PTX ISA's tables multiply as a 
   float got[16][8] = {};
   simt::launch({{1, 1, 1}, 32, 0}, [&] {
     const int lane = static_cast<int>(dev::thread_idx()), g = lane / 4, t = lane % 4;
-    const uint32_t ra[4] = {
-        word(h(a[g][2 * t]), h(a[g][2 * t + 1])), word(h(a[g + 8][2 * t]), h(a[g + 8][2 * t + 1])),
-        word(h(a[g][2 * t + 8]), h(a[g][2 * t + 9])),
-        word(h(a[g + 8][2 * t + 8]), h(a[g + 8][2 * t + 9]))};
+    const uint32_t ra[4] = {word(h(a[g][2 * t]), h(a[g][2 * t + 1])),
+                            word(h(a[g + 8][2 * t]), h(a[g + 8][2 * t + 1])),
+                            word(h(a[g][2 * t + 8]), h(a[g][2 * t + 9])),
+                            word(h(a[g + 8][2 * t + 8]), h(a[g + 8][2 * t + 9]))};
     const uint32_t rb[2] = {word(h(b[2 * t][g]), h(b[2 * t + 1][g])),
                             word(h(b[2 * t + 8][g]), h(b[2 * t + 9][g]))};
     float d[4] = {c[g][2 * t], c[g][2 * t + 1], c[g + 8][2 * t], c[g + 8][2 * t + 1]};

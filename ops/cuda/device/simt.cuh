@@ -56,7 +56,9 @@ MINIRT_DEVICE void sync_threads() { asm volatile("bar.sync 0;" ::: "memory"); }
 // shfl.sync over the full warp (member mask 0xffffffff).
 MINIRT_DEVICE uint32_t shfl_xor(uint32_t v, int lane_mask) {
   uint32_t r;
-  asm volatile("shfl.sync.bfly.b32 %0, %1, %2, 0x1f, 0xffffffff;" : "=r"(r) : "r"(v), "r"(lane_mask));
+  asm volatile("shfl.sync.bfly.b32 %0, %1, %2, 0x1f, 0xffffffff;"
+               : "=r"(r)
+               : "r"(v), "r"(lane_mask));
   return r;
 }
 MINIRT_DEVICE uint32_t shfl_idx(uint32_t v, int lane) {
