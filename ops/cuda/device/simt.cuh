@@ -15,6 +15,7 @@
 #define MINIRT_GLOBAL __global__
 #define MINIRT_DEVICE __device__ __forceinline__
 #define MINIRT_LAUNCH_BOUNDS(threads) __launch_bounds__(threads)
+#define MINIRT_UNROLL _Pragma("unroll")
 #else
 #include <cmath>
 #include <cstring>
@@ -25,6 +26,7 @@
 #define MINIRT_GLOBAL
 #define MINIRT_DEVICE inline
 #define MINIRT_LAUNCH_BOUNDS(threads)
+#define MINIRT_UNROLL
 #endif
 
 namespace minirt::cuda::dev {
