@@ -72,7 +72,8 @@ void check_gemm(std::mt19937& rng, Shape shape, Activation act, bool with_bias,
   p.k = shape.k;
   p.activation = act;
   using Tile = cuda::GemmTile;
-  simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1}, Tile::kThreads,
+  simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1},
+                Tile::kThreads,
                 Tile::kSharedBytes},
                cuda::gemm_kernel<Out>, p);
   check_close(as_floats(got), to_doubles(want), output_tolerance<Out>());

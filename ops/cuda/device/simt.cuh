@@ -14,6 +14,7 @@
 #include <cuda_fp16.h>
 #define MINIRT_GLOBAL __global__
 #define MINIRT_DEVICE __device__ __forceinline__
+#define MINIRT_HOST_DEVICE __host__ __device__
 #define MINIRT_LAUNCH_BOUNDS(threads) __launch_bounds__(threads)
 #define MINIRT_UNROLL _Pragma("unroll")
 #else
@@ -25,6 +26,7 @@
 #include "tests/simt/emulator.h"
 #define MINIRT_GLOBAL
 #define MINIRT_DEVICE inline
+#define MINIRT_HOST_DEVICE
 #define MINIRT_LAUNCH_BOUNDS(threads)
 #define MINIRT_UNROLL
 #endif

@@ -31,7 +31,8 @@ MINIRT_DEVICE float activate(Activation act, float x) {
   return x;
 }
 
-constexpr unsigned ceil_div(long long a, long long b) {
+// Used by the launch geometry on the host and by kernels.
+MINIRT_HOST_DEVICE constexpr unsigned ceil_div(long long a, long long b) {
   return static_cast<unsigned>((a + b - 1) / b);
 }
 

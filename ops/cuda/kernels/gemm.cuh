@@ -72,16 +72,15 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemmTile::kThreads) gemm_kernel(const Ge
   const int n0 = static_cast<int>(dev::block_idx_x()) * T::kN;
   const int lane = static_cast<int>(dev::lane_id()), warp = static_cast<int>(dev::warp_id());
   const int warp_m = (warp / 2) * 32, warp_n = (warp % 2) * 32;
-  const bool a_vector_ok =
-      p.lda % 8 == 0 && reinterpret_cast<uintptr_t>(p.a) % 16 == 0;
+  const bool a_vector_ok = p.lda % 8 == 0 && reinterpret_cast<uintptr_t>(p.a) % 16 == 0;
   const bool w_vector_ok = p.k % 8 == 0 && reinterpret_cast<uintptr_t>(p.w) % 16 == 0;
   const int k_tiles = static_cast<int>(ceil_div(p.k, T::kK));
 
   auto load_stage = [&](int stage, int kt) {
     const unsigned base = stage * T::kStageHalves;
     gemm_load_tile<T::kM>(smem, base, p.a, p.lda, p.m, p.k, m0, kt * T::kK, a_vector_ok);
-    gemm_load_tile<T::kN>(smem, base + T::kM * T::kRowHalves, p.w, p.k, p.n, p.k, n0,
-                          kt * T::kK, w_vector_ok);
+    gemm_load_tile<T::kN>(smem, base + T::kM * T::kRowHalves, p.w, p.k, p.n, p.k, n0, kt * T::kK,
+                          w_vector_ok);
   };
 
   float acc[2][4][4] = {};
@@ -98,16 +97,16 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemmTile::kThreads) gemm_kernel(const Ge
 
     const unsigned a_base = (kt % T::kStages) * T::kStageHalves;
     const unsigned w_base = a_base + T::kM * T::kRowHalves;
-MINIRT_UNROLL
+    MINIRT_UNROLL
     for (int kk = 0; kk < T::kK; kk += 16) {
       uint32_t a[2][4], b[4][2];
-MINIRT_UNROLL
+      MINIRT_UNROLL
       for (int i = 0; i < 2; ++i) {
         // x4: lane l addresses row l % 16 at column 8 (l / 16) of the m16k16 tile.
         const int row = warp_m + i * 16 + lane % 16, col = kk + (lane / 16) * 8;
         dev::ldmatrix<4, false>(a[i], smem.ptr(a_base + row * T::kRowHalves + col, 8));
       }
-MINIRT_UNROLL
+      MINIRT_UNROLL
       for (int j2 = 0; j2 < 2; ++j2) {
         // x4 over two n8 tiles: matrices (n, k), (n, k + 8), (n + 8, k), (n + 8, k + 8).
         const int row = warp_n + j2 * 16 + (lane / 16) * 8 + lane % 8;
@@ -119,9 +118,9 @@ MINIRT_UNROLL
         b[2 * j2 + 1][0] = r[2];
         b[2 * j2 + 1][1] = r[3];
       }
-MINIRT_UNROLL
+      MINIRT_UNROLL
       for (int i = 0; i < 2; ++i) {
-MINIRT_UNROLL
+        MINIRT_UNROLL
         for (int j = 0; j < 4; ++j) dev::mma_m16n8k16(a[i], b[j], acc[i][j]);
       }
     }
@@ -130,11 +129,11 @@ MINIRT_UNROLL
 
   // Epilogue: c0, c1 at (g, 2t..2t+1), c2, c3 at (g + 8, 2t..2t+1).
   const int g = lane / 4, t = lane % 4;
-MINIRT_UNROLL
+  MINIRT_UNROLL
   for (int i = 0; i < 2; ++i) {
-MINIRT_UNROLL
+    MINIRT_UNROLL
     for (int j = 0; j < 4; ++j) {
-MINIRT_UNROLL
+      MINIRT_UNROLL
       for (int e = 0; e < 4; ++e) {
         const int row = m0 + warp_m + i * 16 + g + (e >= 2 ? 8 : 0);
         const int col = n0 + warp_n + j * 8 + 2 * t + (e & 1);
