@@ -8,6 +8,11 @@
 
 #include "ops/cuda/half.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 // Switches fibers: saves the callee-saved registers, MXCSR and the x87
 // control word on the current stack, stores its pointer in *save_sp, and
 // resumes the stack at next_sp. (swapcontext does the same plus a
@@ -47,6 +52,23 @@ minirt_simt_switch:
 namespace minirt::simt {
 namespace {
 
+// AddressSanitizer is told of every stack switch (else it sees one stack
+// jump into another and reports overflows), and fiber stacks are unpoisoned
+// before reuse (frames abandoned mid-call leave their redzones behind).
+#if defined(__SANITIZE_ADDRESS__)
+void asan_start_switch(void** fake_stack, const void* bottom, size_t size) {
+  __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+}
+void asan_finish_switch(void* fake_stack, const void** bottom, size_t* size) {
+  __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
+}
+void asan_unpoison(void* p, size_t size) { __asan_unpoison_memory_region(p, size); }
+#else
+void asan_start_switch(void**, const void*, size_t) {}
+void asan_finish_switch(void*, const void**, size_t*) {}
+void asan_unpoison(void*, size_t) {}
+#endif
+
 constexpr unsigned kWarpSize = 32;
 constexpr size_t kStackBytes = 64 * 1024;
 
@@ -76,6 +98,7 @@ struct PendingCopy {
 // One thread of the block: its fiber, and what it waits at with its operands.
 struct Fiber {
   void* sp = nullptr;  // saved stack pointer while switched out
+  char* stack = nullptr;
   bool finished = false;
   Wait wait = Wait::kNone;
   std::source_location site;
@@ -101,6 +124,8 @@ struct Block {
   std::vector<Fiber> fibers;
   unsigned current = 0;
   void* scheduler_sp = nullptr;
+  const void* scheduler_stack = nullptr;  // for AddressSanitizer
+  size_t scheduler_stack_size = 0;
   const std::function<void()>* body = nullptr;
   std::string error;  // set by the first fault; the launch stops there
 };
@@ -130,11 +155,15 @@ std::string site_name(const std::source_location& site) {
 
 void yield() {
   Block& b = block();
+  void* fake_stack = nullptr;
+  asan_start_switch(&fake_stack, b.scheduler_stack, b.scheduler_stack_size);
   minirt_simt_switch(&b.fibers[b.current].sp, b.scheduler_sp);
+  asan_finish_switch(fake_stack, nullptr, nullptr);
 }
 
 [[noreturn]] void fiber_main() {
   Block& b = *t_block;
+  asan_finish_switch(nullptr, &b.scheduler_stack, &b.scheduler_stack_size);
   try {
     (*b.body)();
     Fiber& f = b.fibers[b.current];
@@ -147,12 +176,14 @@ void yield() {
     if (b.error.empty()) b.error = where(b, b.current) + ": " + e.what();
   }
   b.fibers[b.current].finished = true;
-  minirt_simt_switch(&b.fibers[b.current].sp, b.scheduler_sp);  // never resumed
+  asan_start_switch(nullptr, b.scheduler_stack, b.scheduler_stack_size);  // leaves for good
+  minirt_simt_switch(&b.fibers[b.current].sp, b.scheduler_sp);            // never resumed
   __builtin_unreachable();
 }
 
 // A fresh stack that minirt_simt_switch resumes into fiber_main.
 void* initial_stack(char* stack) {
+  asan_unpoison(stack, kStackBytes);
   auto* top = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(stack + kStackBytes)) &
                                           ~uintptr_t{15});
   top[-1] = 0;  // fiber_main's return address: it never returns
@@ -352,7 +383,8 @@ void run_block(Block& b, char* stacks) {
   const unsigned n = b.config.block;
   b.fibers.assign(n, Fiber{});
   for (unsigned i = 0; i < n; ++i) {
-    b.fibers[i].sp = initial_stack(stacks + i * kStackBytes);
+    b.fibers[i].stack = stacks + i * kStackBytes;
+    b.fibers[i].sp = initial_stack(b.fibers[i].stack);
   }
   for (;;) {
     bool ran = false;
@@ -360,7 +392,10 @@ void run_block(Block& b, char* stacks) {
       Fiber& f = b.fibers[i];
       if (f.finished || f.wait != Wait::kNone) continue;
       b.current = i;
+      void* fake_stack = nullptr;
+      asan_start_switch(&fake_stack, f.stack, kStackBytes);
       minirt_simt_switch(&b.scheduler_sp, f.sp);
+      asan_finish_switch(fake_stack, nullptr, nullptr);
       ran = true;
       if (!b.error.empty()) return;
     }
