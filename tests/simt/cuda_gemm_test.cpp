@@ -108,5 +108,52 @@ TEST_CASE("CUDA gemm on BERT-sized and strided operands") {
   check_gemm<half>(rng, Shape{130, 96, 72}, Activation::kGeluTanh, true, true);
 }
 
+TEST_CASE("CUDA gemm as the pooler (token 0 rows, tanh, fp32 out) matches ref::pooler") {
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for (auto [batch, seq, hidden] :
+       {std::tuple{1, 1, 32}, std::tuple{3, 5, 48}, std::tuple{2, 9, 200}}) {
+    CAPTURE(batch);
+    CAPTURE(seq);
+    CAPTURE(hidden);
+    const std::vector<float> states = random_halves(rng, batch * seq * hidden);
+    const float range = 2.0f / std::sqrt(static_cast<float>(hidden));
+    const std::vector<float> weight = random_halves(rng, hidden * hidden, -range, range);
+    const std::vector<float> bias = random_halves(rng, hidden);
+    const std::vector<Half> states_h = to_halves(states), weight_h = to_halves(weight),
+                            bias_h = to_halves(bias);
+    std::vector<float> want(batch * hidden);
+    ref::PoolerArgs args;
+    args.hidden = states.data();
+    args.weight = weight.data();
+    args.bias = bias.data();
+    args.dst = want.data();
+    args.batch = batch;
+    args.seq = seq;
+    args.hidden_size = hidden;
+    SerialParallel serial;
+    ref::pooler(args, serial);
+
+    std::vector<float> got = poisoned<float>(batch * hidden);
+    cuda::GemmParams<float> p;
+    p.a = states_h.data();
+    p.lda = static_cast<int64_t>(seq) * hidden;  // token 0 of each sequence
+    p.w = weight_h.data();
+    p.bias = bias_h.data();
+    p.dst = got.data();
+    p.m = batch;
+    p.n = hidden;
+    p.k = hidden;
+    p.activation = Activation::kTanh;
+    using Tile = cuda::GemmTile;
+    simt::launch({{cuda::gemm_blocks_x(hidden), cuda::gemm_blocks_y(batch), 1},
+                  Tile::kThreads,
+                  Tile::kSharedBytes},
+                 cuda::gemm_kernel<float>, p);
+    check_close(got, to_doubles(want), output_tolerance<float>());
+  }
+}
+
 }  // namespace
 }  // namespace minirt::test
