@@ -71,6 +71,10 @@ void asan_unpoison(void*, size_t) {}
 
 constexpr unsigned kWarpSize = 32;
 constexpr size_t kStackBytes = 64 * 1024;
+// Written at the far end of each fiber stack and checked at every switch
+// back, so a kernel that outgrows its stack fails instead of corrupting the
+// next thread's.
+constexpr uint64_t kStackCanary = 0x5ca1ab1e0ddba11ull;
 
 enum class Wait { kNone, kBarrier, kShfl, kLdmatrix, kMma };
 
@@ -184,6 +188,7 @@ void yield() {
 // A fresh stack that minirt_simt_switch resumes into fiber_main.
 void* initial_stack(char* stack) {
   asan_unpoison(stack, kStackBytes);
+  std::memcpy(stack, &kStackCanary, sizeof kStackCanary);
   auto* top = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(stack + kStackBytes)) &
                                           ~uintptr_t{15});
   top[-1] = 0;  // fiber_main's return address: it never returns
@@ -396,6 +401,10 @@ void run_block(Block& b, char* stacks) {
       asan_start_switch(&fake_stack, f.stack, kStackBytes);
       minirt_simt_switch(&b.scheduler_sp, f.sp);
       asan_finish_switch(fake_stack, nullptr, nullptr);
+      if (std::memcmp(f.stack, &kStackCanary, sizeof kStackCanary) != 0) {
+        b.error = where(b, i) + ": overflowed its " + std::to_string(kStackBytes / 1024) +
+                  " KB fiber stack";
+      }
       ran = true;
       if (!b.error.empty()) return;
     }

@@ -3,6 +3,7 @@
 // as the real kernels do.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -320,6 +321,37 @@ TEST_CASE("cp.async lands at its wait_group, not before; unwaited copies are a f
   CAPTURE(unwaited);
   CHECK(unwaited.find("never waited") != std::string::npos);
 }
+
+TEST_CASE("launches the emulator cannot run are refused with a reason") {
+  CHECK(launch_error({{1, 1, 1}, 0, 0}, [] {}).find("block of 0 threads") != std::string::npos);
+  CHECK(launch_error({{1, 1, 1}, 1025, 0}, [] {}).find("block of 1025") != std::string::npos);
+  CHECK(launch_error({{1, 1, 1}, 1, 0}, [] {
+          simt::launch({{1, 1, 1}, 1, 0}, [] {});
+        }).find("launch inside a launch") != std::string::npos);
+  CHECK_THROWS_AS(dev::thread_idx(), simt::SimtError);  // outside any launch
+}
+
+TEST_CASE("every block of a 3-D grid runs each of its threads once") {
+  std::vector<int> runs(2 * 3 * 4 * 40, 0);
+  simt::launch({{2, 3, 4}, 40, 0}, [&] {
+    const unsigned block = (dev::block_idx_z() * 3 + dev::block_idx_y()) * 2 + dev::block_idx_x();
+    ++runs[block * 40 + dev::thread_idx()];
+  });
+  CHECK(std::count(runs.begin(), runs.end(), 1) == static_cast<long>(runs.size()));
+}
+
+// AddressSanitizer would see the overflow itself, into frames it poisoned.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("a thread that outgrows its fiber stack is reported") {
+  const std::string overflow = launch_error({{1, 1, 1}, 2, 0}, [] {
+    if (dev::thread_idx() == 0) return;  // thread 1's overflow lands in thread 0's spent stack
+    volatile char big[80 * 1024];
+    for (size_t i = 0; i < sizeof big; ++i) big[i] = 1;
+  });
+  CAPTURE(overflow);
+  CHECK(overflow.find("thread 1: overflowed its 64 KB fiber stack") != std::string::npos);
+}
+#endif
 
 }  // namespace
 }  // namespace minirt::test
