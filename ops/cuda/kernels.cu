@@ -3,6 +3,7 @@
 // kernel headers compile as host C++ in tests/simt against the emulator.
 #include "ops/cuda/kernels/attention.cuh"
 #include "ops/cuda/kernels/gemm.cuh"
+#include "ops/cuda/kernels/gemv.cuh"
 #include "ops/cuda/kernels/layer_norm.cuh"
 
 namespace minirt::cuda {
@@ -15,5 +16,7 @@ template __global__ void attention_kernel<32>(const AttentionParams);
 template __global__ void attention_kernel<64>(const AttentionParams);
 template __global__ void gemm_kernel<float>(const GemmParams<float>);
 template __global__ void gemm_kernel<dev::half>(const GemmParams<dev::half>);
+template __global__ void gemv_kernel<float>(const GemmParams<float>);
+template __global__ void gemv_kernel<dev::half>(const GemmParams<dev::half>);
 
 }  // namespace minirt::cuda

@@ -1,10 +1,12 @@
-// The CUDA tensor-core GEMM on the SIMT emulator against ref::matmul, on fresh
-// random fp16 data: every epilogue, M = 1, odd N and K, strided A rows.
+// The CUDA MatMul kernels on the SIMT emulator against ref::matmul, on fresh
+// random fp16 data: the tensor-core GEMM and the small-M GEMV, every
+// epilogue, M = 1, odd N and K, strided A rows.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "ops/cuda/kernels/gemm.cuh"
+#include "ops/cuda/kernels/gemv.cuh"
 #include "ops/ref/kernels.h"
 #include "tests/simt/kernel_test_util.h"
 
@@ -18,9 +20,12 @@ struct Shape {
   int lda_pad = 0;  // A rows are k + lda_pad halves apart
 };
 
+enum class Kernel { kTiled, kSmallM };
+
 template <typename Out>
-void check_gemm(std::mt19937& rng, Shape shape, Activation act, bool with_bias,
-                bool with_residual) {
+void check_gemm(std::mt19937& rng, Shape shape, Activation act, bool with_bias, bool with_residual,
+                Kernel kernel = Kernel::kTiled) {
+  CAPTURE(kernel == Kernel::kSmallM);
   CAPTURE(shape.m);
   CAPTURE(shape.k);
   CAPTURE(shape.n);
@@ -106,6 +111,25 @@ TEST_CASE("CUDA gemm on BERT-sized and strided operands") {
   check_gemm<float>(rng, Shape{3, 64, 70, 64 * 7}, Activation::kTanh, true, false);
   check_gemm<half>(rng, Shape{9, 40, 24, 3}, Activation::kNone, false, true);
   check_gemm<half>(rng, Shape{130, 96, 72}, Activation::kGeluTanh, true, true);
+}
+
+TEST_CASE("CUDA gemv (M <= 8) matches ref::matmul for every epilogue, vector and scalar paths") {
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  // K a multiple of 8 takes 16-byte loads; odd K or a misaligned lda the scalar loop.
+  for (Shape shape : {Shape{1, 1, 1}, Shape{1, 7, 13}, Shape{2, 64, 5}, Shape{3, 33, 17},
+                      Shape{8, 256, 9}, Shape{5, 64, 6, 3}, Shape{2, 64, 7, 64 * 4}}) {
+    for (Activation act :
+         {Activation::kNone, Activation::kGeluErf, Activation::kGeluTanh, Activation::kTanh}) {
+      for (bool with_extras : {false, true}) {
+        check_gemm<float>(rng, shape, act, with_extras, with_extras, Kernel::kSmallM);
+        check_gemm<half>(rng, shape, act, !with_extras, with_extras, Kernel::kSmallM);
+      }
+    }
+  }
+  check_gemm<half>(rng, Shape{1, 768, 768}, Activation::kGeluErf, true, true, Kernel::kSmallM);
+  check_gemm<float>(rng, Shape{8, 1024, 40}, Activation::kNone, true, false, Kernel::kSmallM);
 }
 
 TEST_CASE("CUDA gemm as the pooler (token 0 rows, tanh, fp32 out) matches ref::pooler") {

@@ -17,6 +17,9 @@
 // control word on the current stack, stores its pointer in *save_sp, and
 // resumes the stack at next_sp. (swapcontext does the same plus a
 // sigprocmask system call per switch, which made the emulator 20x slower.)
+#if !defined(__x86_64__)
+#error "the SIMT emulator's fiber switch is x86-64 assembly (as the JIT kernels are x86-64)"
+#endif
 extern "C" void minirt_simt_switch(void** save_sp, void* next_sp);
 asm(R"(
   .text

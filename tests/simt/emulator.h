@@ -1,27 +1,32 @@
 // A SIMT emulator that runs CUDA kernel source on the CPU, for tests.
 //
-// Each block's threads run as cooperative fibers (own stacks, switched by a
-// few lines of x86-64 assembly), one block at a
-// time. A fiber runs until it reaches a barrier or a warp collective, or
-// exits; the scheduler then runs the next. A barrier releases when every
-// thread of the block waits at it (the same call site); a warp collective
-// (shfl, ldmatrix, mma) completes when all 32 lanes of the warp have reached
-// it, computing every lane's result at once, as the PTX ISA's fragment tables
-// define them. Everything else is an error, reported by launch() as a
-// SimtError naming the block, thread and cause, never a hang: threads waiting
-// at different barriers, a thread that exits while others wait, a shared
-// access outside the block's dynamic shared memory, cp.async groups left
-// unwaited.
+// Each block's threads run as cooperative fibers (own 64 KB stacks, switched
+// by a few lines of x86-64 assembly: swapcontext's system call per switch
+// made it 20x slower), one block at a time. A fiber runs until it reaches a
+// barrier or a warp collective, or exits; the scheduler then runs the next.
+// A barrier releases when every thread of the block waits at it (the same
+// call site); a warp collective (shfl, ldmatrix, mma) completes when all 32
+// lanes of the warp have reached it, computing every lane's result at once,
+// as the PTX ISA's fragment tables define them. Everything else is an error,
+// reported by launch() as a SimtError naming the block, thread and cause,
+// never a hang: threads waiting at different barriers, a thread that exits
+// while others wait, a shared access outside the block's dynamic shared
+// memory or a Shared window, a misaligned ldmatrix or cp.async, cp.async
+// groups left unwaited, a fiber stack overflow.
 //
-// cp.async copies are deferred until the cp.async.wait_group that covers
-// them, so a kernel that reads shared memory before waiting reads stale data.
+// Shared memory starts poisoned (0xff bytes) in every block. cp.async copies
+// are deferred until the cp.async.wait_group that covers them (and read the
+// source then), so a kernel that reads shared memory before waiting reads
+// stale data.
 //
 // Limits: blocks run one after another (no inter-block concurrency, so a
 // kernel relying on block order would pass here and fail on a GPU); threads
 // interleave only at barriers and collectives, so races between plain memory
 // accesses are not found (compute-sanitizer racecheck on a GPU does that);
-// blocks are one-dimensional; the mma accumulates in float in k order, which
-// the hardware does not promise.
+// global memory is not bounds-checked (AddressSanitizer does, in the
+// sanitizer job); blocks are one-dimensional; shfl has width 32 only; the mma
+// accumulates in float in k order, which the hardware does not promise;
+// device math (exp, erf, tanh, rsqrt) is the host's, not the GPU's.
 //
 // Kernels do not call this header: ops/cuda/device/simt.cuh maps the device
 // primitives onto it when compiled for the host.
