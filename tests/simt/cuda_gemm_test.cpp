@@ -76,11 +76,16 @@ void check_gemm(std::mt19937& rng, Shape shape, Activation act, bool with_bias, 
   p.n = shape.n;
   p.k = shape.k;
   p.activation = act;
-  using Tile = cuda::GemmTile;
-  simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1},
-                Tile::kThreads,
-                Tile::kSharedBytes},
-               cuda::gemm_kernel<Out>, p);
+  if (kernel == Kernel::kSmallM) {
+    simt::launch({{cuda::gemv_blocks(shape.n), 1, 1}, cuda::GemvTile::kThreads, 0},
+                 cuda::gemv_kernel<Out>, p);
+  } else {
+    using Tile = cuda::GemmTile;
+    simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1},
+                  Tile::kThreads,
+                  Tile::kSharedBytes},
+                 cuda::gemm_kernel<Out>, p);
+  }
   check_close(as_floats(got), to_doubles(want), output_tolerance<Out>());
 }
 
