@@ -3,7 +3,8 @@
 # architecture given with -Xptxas -v and fails if any kernel has a stack
 # frame, spills registers or uses local memory. Prints one line per kernel
 # and architecture.
-# Usage: ptxas_gate.sh NVCC INCLUDE_DIR SOURCE.cu ARCH...   (ARCH as 80, 90)
+# Usage: ptxas_gate.sh NVCC INCLUDE_DIR SOURCE.cu ARCH...
+# (ARCH as CMAKE_CUDA_ARCHITECTURES writes them: 80, 90, 80-real, 90-virtual)
 set -eu
 nvcc=$1
 include=$2
@@ -11,6 +12,7 @@ source=$3
 shift 3
 status=0
 for arch in "$@"; do
+  arch=${arch%%-*}
   log=$(mktemp)
   if ! "$nvcc" -std=c++20 -cubin -arch="sm_$arch" -Xptxas -v -I"$include" "$source" \
       -o /dev/null >"$log" 2>&1; then
