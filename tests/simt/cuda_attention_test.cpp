@@ -47,14 +47,19 @@ void check_attention(std::mt19937& rng, int batch, int seq, int heads) {
     p.heads = heads;
     p.scale = args.scale;
     using Tile = cuda::AttentionTile;
-    simt::launch({{cuda::attention_blocks_x(seq), static_cast<unsigned>(heads),
-                   static_cast<unsigned>(batch)},
-                  Tile::kThreads,
-                  Tile::shared_bytes(kHeadDim)},
-                 cuda::attention_kernel<kHeadDim>, p);
-    // The probabilities go through fp16 for P x V, and the output is fp16:
-    // seen up to 7e-4 absolute, against 2e-3 x (1 + max |want|).
-    check_close(as_floats(got), to_doubles(want), 2e-3);
+    for (simt::Schedule schedule : simt::kSchedules) {
+      CAPTURE(static_cast<int>(schedule));
+      poison(got);
+      simt::launch({{cuda::attention_blocks_x(seq), static_cast<unsigned>(heads),
+                     static_cast<unsigned>(batch)},
+                    Tile::kThreads,
+                    Tile::shared_bytes(kHeadDim),
+                    schedule},
+                   cuda::attention_kernel<kHeadDim>, p);
+      // The probabilities go through fp16 for P x V, and the output is fp16:
+      // seen up to 7e-4 absolute, against 2e-3 x (1 + max |want|).
+      check_close(as_floats(got), to_doubles(want), 2e-3);
+    }
   }
 }
 

@@ -76,17 +76,22 @@ void check_gemm(std::mt19937& rng, Shape shape, Activation act, bool with_bias, 
   p.n = shape.n;
   p.k = shape.k;
   p.activation = act;
-  if (kernel == Kernel::kSmallM) {
-    simt::launch({{cuda::gemv_blocks(shape.n), 1, 1}, cuda::GemvTile::kThreads, 0},
-                 cuda::gemv_kernel<Out>, p);
-  } else {
-    using Tile = cuda::GemmTile;
-    simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1},
-                  Tile::kThreads,
-                  Tile::kSharedBytes},
-                 cuda::gemm_kernel<Out>, p);
+  for (simt::Schedule schedule : simt::kSchedules) {
+    CAPTURE(static_cast<int>(schedule));
+    poison(got);
+    if (kernel == Kernel::kSmallM) {
+      simt::launch({{cuda::gemv_blocks(shape.n), 1, 1}, cuda::GemvTile::kThreads, 0, schedule},
+                   cuda::gemv_kernel<Out>, p);
+    } else {
+      using Tile = cuda::GemmTile;
+      simt::launch({{cuda::gemm_blocks_x(shape.n), cuda::gemm_blocks_y(shape.m), 1},
+                    Tile::kThreads,
+                    Tile::kSharedBytes,
+                    schedule},
+                   cuda::gemm_kernel<Out>, p);
+    }
+    check_close(as_floats(got), to_doubles(want), output_tolerance<Out>());
   }
-  check_close(as_floats(got), to_doubles(want), output_tolerance<Out>());
 }
 
 TEST_CASE("CUDA gemm matches ref::matmul for every epilogue, fp32 and fp16 outputs") {

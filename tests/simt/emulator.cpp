@@ -387,6 +387,48 @@ std::string describe_stall(const Block& b) {
   return out.str();
 }
 
+// Runs each runnable thread of warp w until it waits or exits. Returns
+// whether any ran; a fault leaves b.error set.
+bool run_warp(Block& b, unsigned w) {
+  bool ran = false;
+  const unsigned end = std::min<unsigned>((w + 1) * kWarpSize, b.config.block);
+  for (unsigned i = w * kWarpSize; i < end && b.error.empty(); ++i) {
+    Fiber& f = b.fibers[i];
+    if (f.finished || f.wait != Wait::kNone) continue;
+    b.current = i;
+    void* fake_stack = nullptr;
+    asan_start_switch(&fake_stack, f.stack, kStackBytes);
+    minirt_simt_switch(&b.scheduler_sp, f.sp);
+    asan_finish_switch(fake_stack, nullptr, nullptr);
+    if (std::memcmp(f.stack, &kStackCanary, sizeof kStackCanary) != 0) {
+      b.error = where(b, i) + ": overflowed its " + std::to_string(kStackBytes / 1024) +
+                " KB fiber stack";
+    }
+    ran = true;
+  }
+  return ran;
+}
+
+// One step of the schedule: runs threads and completes the collectives they
+// reach. Returns whether anything moved.
+bool step(Block& b, Schedule schedule) {
+  const unsigned warps = (b.config.block + kWarpSize - 1) / kWarpSize;
+  if (schedule == Schedule::kRoundRobin) {
+    bool moved = false;
+    for (unsigned w = 0; w < warps && b.error.empty(); ++w) moved = run_warp(b, w) || moved;
+    for (unsigned w = 0; w < warps && b.error.empty(); ++w) moved = resolve_warp(b, w) || moved;
+    return moved;
+  }
+  // Warp-serial: the first warp in order that can move runs on until it
+  // cannot (a barrier, or its end) before the next one starts.
+  for (unsigned k = 0; k < warps && b.error.empty(); ++k) {
+    const unsigned w = schedule == Schedule::kWarpsInOrder ? k : warps - 1 - k;
+    const bool ran = run_warp(b, w);
+    if (b.error.empty() && (resolve_warp(b, w) || ran)) return true;
+  }
+  return false;
+}
+
 void run_block(Block& b, char* stacks) {
   const unsigned n = b.config.block;
   b.fibers.assign(n, Fiber{});
@@ -395,36 +437,19 @@ void run_block(Block& b, char* stacks) {
     b.fibers[i].sp = initial_stack(b.fibers[i].stack);
   }
   for (;;) {
-    bool ran = false;
-    for (unsigned i = 0; i < n; ++i) {
-      Fiber& f = b.fibers[i];
-      if (f.finished || f.wait != Wait::kNone) continue;
-      b.current = i;
-      void* fake_stack = nullptr;
-      asan_start_switch(&fake_stack, f.stack, kStackBytes);
-      minirt_simt_switch(&b.scheduler_sp, f.sp);
-      asan_finish_switch(fake_stack, nullptr, nullptr);
-      if (std::memcmp(f.stack, &kStackCanary, sizeof kStackCanary) != 0) {
-        b.error = where(b, i) + ": overflowed its " + std::to_string(kStackBytes / 1024) +
-                  " KB fiber stack";
-      }
-      ran = true;
-      if (!b.error.empty()) return;
-    }
-    bool all_done = true;
-    for (const Fiber& f : b.fibers) all_done = all_done && f.finished;
-    if (all_done) return;
-    bool resolved = false;
+    bool moved = false;
     try {
-      for (unsigned w = 0; w * kWarpSize < n; ++w) resolved = resolve_warp(b, w) || resolved;
-      if (!resolved) resolved = resolve_barrier(b);
+      moved = step(b, b.config.schedule);
+      if (!moved && b.error.empty()) moved = resolve_barrier(b);
     } catch (const SimtError& e) {
       b.error = e.what();
     }
-    if (b.error.empty() && !ran && !resolved) b.error = describe_stall(b);
-    // The other fibers stay suspended and their stacks are dropped: kernels
-    // hold nothing that needs a destructor.
-    if (!b.error.empty()) return;
+    bool all_done = true;
+    for (const Fiber& f : b.fibers) all_done = all_done && f.finished;
+    if (b.error.empty() && !all_done && !moved) b.error = describe_stall(b);
+    // On a fault the other fibers stay suspended and their stacks are
+    // dropped: kernels hold nothing that needs a destructor.
+    if (all_done || !b.error.empty()) return;
   }
 }
 

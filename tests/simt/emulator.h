@@ -21,8 +21,10 @@
 //
 // Limits: blocks run one after another (no inter-block concurrency, so a
 // kernel relying on block order would pass here and fail on a GPU); threads
-// interleave only at barriers and collectives, so races between plain memory
-// accesses are not found (compute-sanitizer racecheck on a GPU does that);
+// interleave only at barriers and collectives, so a data race shows only
+// where the three schedules (below) read different data: a missing barrier
+// between a shared store and another warp's load does, a race within a warp
+// does not (compute-sanitizer racecheck on a GPU finds those);
 // global memory is not bounds-checked (AddressSanitizer does, in the
 // sanitizer job); blocks are one-dimensional; shfl has width 32 only; the mma
 // accumulates in float in k order, which the hardware does not promise;
@@ -50,10 +52,22 @@ struct Dim3 {
   unsigned x = 1, y = 1, z = 1;
 };
 
+// The order in which a block's threads run between synchronization points.
+// Round robin runs every thread to its next barrier or collective in turn;
+// the warp-serial orders run one warp as far as it can go before the next
+// starts, first to last or last to first. A correct kernel gives the same
+// result under each; a missing __syncthreads that one order hides (threads
+// of other warps happen to have written or not yet overwritten the shared
+// data) another shows. Kernel tests run all three.
+enum class Schedule { kRoundRobin, kWarpsInOrder, kWarpsReversed };
+inline constexpr Schedule kSchedules[] = {Schedule::kRoundRobin, Schedule::kWarpsInOrder,
+                                          Schedule::kWarpsReversed};
+
 struct LaunchConfig {
   Dim3 grid;
   unsigned block = 1;       // threads per block (1-D)
   size_t shared_bytes = 0;  // dynamic shared memory per block
+  Schedule schedule = Schedule::kRoundRobin;
 };
 
 // Runs body once per thread of every block. Throws SimtError on a fault.

@@ -2,6 +2,7 @@
 // outputs poisoned before each launch, so an unwritten element fails.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -48,6 +49,14 @@ std::vector<T> poisoned(size_t n) {
   } else {
     return std::vector<T>(n, std::numeric_limits<float>::quiet_NaN());
   }
+}
+
+// Refills an output buffer with NaNs in place (kernel parameters keep
+// pointing at it).
+template <typename T>
+void poison(std::vector<T>& values) {
+  const T nan = poisoned<T>(1)[0];
+  std::fill(values.begin(), values.end(), nan);
 }
 
 template <typename T>

@@ -209,16 +209,40 @@ TEST_CASE("mma.m16n8k16: fragments placed by the PTX ISA's tables multiply as a 
   }
 }
 
-TEST_CASE("__syncthreads orders shared memory across the block's threads") {
-  std::vector<float> got(96);
-  simt::launch({{2, 1, 1}, 96, 96 * 4}, [&] {
-    const Shared<float> smem(0, 96);
-    const unsigned t = dev::thread_idx();
-    smem[t] = static_cast<float>(t + 1000 * dev::block_idx_x());
-    dev::sync_threads();
-    if (dev::block_idx_x() == 1) got[t] = smem[(t + 1) % 96];
-  });
-  for (unsigned t = 0; t < 96; ++t) CHECK(got[t] == static_cast<float>(1000 + (t + 1) % 96));
+TEST_CASE("__syncthreads orders shared memory across the block's threads, in every schedule") {
+  for (simt::Schedule schedule : simt::kSchedules) {
+    CAPTURE(static_cast<int>(schedule));
+    std::vector<float> got(96);
+    simt::launch({{2, 1, 1}, 96, 96 * 4, schedule}, [&] {
+      const Shared<float> smem(0, 96);
+      const unsigned t = dev::thread_idx();
+      smem[t] = static_cast<float>(t + 1000 * dev::block_idx_x());
+      dev::sync_threads();
+      if (dev::block_idx_x() == 1) got[t] = smem[(t + 1) % 96];
+    });
+    for (unsigned t = 0; t < 96; ++t) CHECK(got[t] == static_cast<float>(1000 + (t + 1) % 96));
+  }
+}
+
+TEST_CASE("a missing __syncthreads that round robin hides, the warp-serial schedules show") {
+  // Each thread writes its slot, then reads the slot 32 ahead (the next
+  // warp's) without a barrier: wrong on a GPU, whatever one run shows.
+  auto run = [](simt::Schedule schedule) {
+    std::vector<uint32_t> got(64);
+    simt::launch({{1, 1, 1}, 64, 64 * 4, schedule}, [&] {
+      const Shared<uint32_t> smem(0, 64);
+      const unsigned t = dev::thread_idx();
+      smem[t] = t;
+      (void)dev::shfl_xor(0u, 1);  // a warp collective: every warp runs to here
+      got[t] = smem[(t + 32) % 64];
+    });
+    int stale = 0;
+    for (unsigned t = 0; t < 64; ++t) stale += got[t] != (t + 32) % 64;
+    return stale;
+  };
+  CHECK(run(simt::Schedule::kRoundRobin) == 0);      // every thread wrote before any read
+  CHECK(run(simt::Schedule::kWarpsInOrder) == 32);   // warp 0 read warp 1's slots unwritten
+  CHECK(run(simt::Schedule::kWarpsReversed) == 32);  // warp 1 read warp 0's
 }
 
 TEST_CASE("a barrier some threads skip or reach elsewhere is a reported deadlock, not a hang") {
