@@ -486,9 +486,7 @@ void launch(const LaunchConfig& config, const std::function<void()>& body) {
 void report_fault(const std::string& message) { fault(message); }
 
 unsigned thread_idx() { return block().current; }
-unsigned block_dim() { return block().config.block; }
 Dim3 block_idx() { return block().index; }
-Dim3 grid_dim() { return block().config.grid; }
 
 void sync_threads(std::source_location site) { wait_at(Wait::kBarrier, site); }
 

@@ -80,9 +80,7 @@ void launch(const LaunchConfig& config, void (*kernel)(Params...), Args&&... arg
 
 // The calling thread's coordinates; only valid inside a launch.
 unsigned thread_idx();
-unsigned block_dim();
 Dim3 block_idx();
-Dim3 grid_dim();
 
 void sync_threads(std::source_location site = std::source_location::current());
 

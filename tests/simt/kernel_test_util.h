@@ -33,10 +33,6 @@ inline std::vector<float> random_halves(std::mt19937& rng, size_t count, float l
   return values;
 }
 
-inline std::vector<float> to_floats(std::span<const Half> values) {
-  return std::vector<float>(values.begin(), values.end());
-}
-
 inline std::vector<double> to_doubles(std::span<const float> values) {
   return std::vector<double>(values.begin(), values.end());
 }

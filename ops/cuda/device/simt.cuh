@@ -56,7 +56,6 @@ MINIRT_DEVICE uint32_t float_bits(float f) { return __float_as_uint(f); }
 MINIRT_DEVICE float bits_float(uint32_t u) { return __uint_as_float(u); }
 
 MINIRT_DEVICE unsigned thread_idx() { return threadIdx.x; }
-MINIRT_DEVICE unsigned block_dim() { return blockDim.x; }
 MINIRT_DEVICE unsigned block_idx_x() { return blockIdx.x; }
 MINIRT_DEVICE unsigned block_idx_y() { return blockIdx.y; }
 MINIRT_DEVICE unsigned block_idx_z() { return blockIdx.z; }
@@ -175,7 +174,6 @@ inline float bits_float(uint32_t u) {
 }
 
 inline unsigned thread_idx() { return simt::thread_idx(); }
-inline unsigned block_dim() { return simt::block_dim(); }
 inline unsigned block_idx_x() { return simt::block_idx().x; }
 inline unsigned block_idx_y() { return simt::block_idx().y; }
 inline unsigned block_idx_z() { return simt::block_idx().z; }
