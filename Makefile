@@ -85,7 +85,7 @@ bench: build
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 
-FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc'
+FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc' '*.cu' '*.cuh'
 format:
 	$(FORMAT_SOURCES) | xargs clang-format -i
 
