@@ -10,6 +10,7 @@ CLI's line for the case does (same formatting, so the same number), which
 holds when the C API returns what the C++ API returns to the CLI."""
 import glob
 import os
+import struct
 import sys
 
 import tensor_proto
@@ -20,6 +21,11 @@ def case_inputs(case_dir):
             map(tensor_proto.read, sorted(glob.glob(os.path.join(case_dir, "input_*.pb"))))}
 
 
+def to_float32(text):
+    """The float32 that run_model printed with %.9g (which reads back exactly)."""
+    return struct.unpack("<f", struct.pack("<f", float(text)))[0]
+
+
 def run_model_outputs(log):
     outputs, current = {}, None
     for line in open(log):
@@ -27,7 +33,7 @@ def run_model_outputs(log):
             fields = line.split()
             current = outputs.setdefault(fields[1], ([int(d) for d in fields[2:]], []))
         else:
-            current[1].append(float(line))
+            current[1].append(to_float32(line))
     return outputs
 
 

@@ -33,8 +33,9 @@ using Embedding = std::vector<float>;
 // The mean over tokens of the first output ([1, seq, hidden]), L2-normalized.
 Embedding embed(minirt::Session& session, const Tokens& tokens) {
   const int64_t seq = static_cast<int64_t>(tokens.size());
-  const minirt::OutputView& hidden =
-      session.run({.input_ids = minirt::Int64Tensor(tokens.data(), {1, seq})})[0];
+  minirt::Inputs inputs;
+  inputs.input_ids = minirt::Int64Tensor(tokens.data(), {1, seq});
+  const minirt::OutputView& hidden = session.run(inputs)[0];
   const int64_t width = hidden.shape[hidden.rank - 1];
   Embedding mean(static_cast<size_t>(width), 0.0f);
   for (int64_t t = 0; t < seq; ++t)
