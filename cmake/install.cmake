@@ -7,7 +7,18 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(MINIRT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/minirt)
-install(TARGETS minirt EXPORT minirtTargets
+# minirt_shared (MINIRT_SHARED=ON) is exported under the same name.
+if(MINIRT_SHARED)
+  set(MINIRT_INSTALLED_LIBRARY minirt_shared)
+  if(BUILD_TESTING)
+    add_test(NAME shared_library_exports
+             COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:minirt_shared>
+                     -P ${CMAKE_CURRENT_LIST_DIR}/check_shared_exports.cmake)
+  endif()
+else()
+  set(MINIRT_INSTALLED_LIBRARY minirt)
+endif()
+install(TARGETS ${MINIRT_INSTALLED_LIBRARY} EXPORT minirtTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/runtime/include/minirt DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
