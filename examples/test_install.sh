@@ -19,8 +19,10 @@ for f in lib/libminirt.a include/minirt/minirt.h include/minirt/minirt_c.h \
          lib/cmake/minirt/minirtTargets.cmake lib/pkgconfig/minirt.pc; do
   test -f "$prefix/$f" || { echo "missing from the install: $f"; exit 1; }
 done
-# The consumer-facing properties: only the include directory and Threads.
-if grep -nE -- '-W|-march|-m(avx|arch)|-fsanitize|-O[0-3s]|FLATBUFFERS|/gen' \
+# The consumer-facing properties: only the include directory and Threads,
+# no compile or link options, none of the build's flags or paths.
+grep -h 'INTERFACE_' "$prefix"/lib/cmake/minirt/minirtTargets*.cmake
+if grep -nE -- 'INTERFACE_(COMPILE|LINK_OPTIONS)|-W|-march|-mavx|-fsanitize|-O[0-3s]|FLATBUFFERS|/gen' \
      "$prefix"/lib/cmake/minirt/minirtTargets*.cmake "$prefix/lib/pkgconfig/minirt.pc"; then
   echo "the build's flags or paths leak into the installed package (above)"; exit 1
 fi
