@@ -122,7 +122,11 @@ const char* minirt_precision_name(minirt_precision precision) {
   return known_precision(precision) ? minirt::precision_name(to_cpp(precision)) : nullptr;
 }
 int minirt_precision_supported(minirt_precision precision) {
-  return known_precision(precision) && minirt::precision_supported(to_cpp(precision)) ? 1 : 0;
+  try {
+    return known_precision(precision) && minirt::precision_supported(to_cpp(precision)) ? 1 : 0;
+  } catch (...) {  // nothing crosses into C; a CPU query that fails means no kernels
+    return 0;
+  }
 }
 
 minirt_status* minirt_model_load(const char* path, minirt_model** out) {

@@ -112,8 +112,9 @@ typedef enum minirt_device {
  * enum. Thread-safe. */
 MINIRT_API const char* minirt_precision_name(minirt_precision precision);
 /* 1 when this CPU (within the MINIRT_MAX_ISA cap) has kernels for the
- * precision, so a session with it can be made; 0 otherwise, and for a value
- * not in the enum. Thread-safe. */
+ * precision, so a session with it can be made; 0 otherwise, for a value not
+ * in the enum, and when the CPU cannot be queried (an unknown MINIRT_MAX_ISA:
+ * minirt_session_create then says what is wrong). Thread-safe. */
 MINIRT_API int minirt_precision_supported(minirt_precision precision);
 
 /* ---- Models ------------------------------------------------------------ */
