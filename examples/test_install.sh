@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test-install`: installs the Release build in $BUILD into a temporary
 # prefix (no rebuild), checks that the exported target carries none of the
-# build's flags, builds both examples against the install twice (CMake's
+# build's flags, links the installed static library into a shared object and
+# checks its exports (nm), builds both examples against the install twice (CMake's
 # find_package; pkg-config --static with plain cc/c++), runs them on
 # tests/data/bert-tiny, and checks run_model's outputs against the CLI's.
 set -euo pipefail
@@ -26,6 +27,12 @@ if grep -nE -- 'INTERFACE_(COMPILE|LINK_OPTIONS)|-W|-march|-mavx|-fsanitize|-O[0
      "$prefix"/lib/cmake/minirt/minirtTargets*.cmake "$prefix/lib/pkgconfig/minirt.pc"; then
   echo "the build's flags or paths leak into the installed package (above)"; exit 1
 fi
+
+echo "--- the installed libminirt.a goes into a shared object (it is PIC); with"
+echo "    runtime/c_api/exports.map that object exports the API only"
+c++ -shared -o "$work/libminirt_from_static.so" -Wl,--whole-archive "$prefix/lib/libminirt.a" \
+    -Wl,--no-whole-archive -Wl,--version-script=runtime/c_api/exports.map -Wl,--no-undefined -lpthread
+cmake -DLIBRARY="$work/libminirt_from_static.so" -P cmake/check_shared_exports.cmake
 
 echo "--- bert-tiny"
 model=$work/bert-tiny.fb
