@@ -91,6 +91,16 @@ test-tsan: deps
 test-avx2: build
 	MINIRT_MAX_ISA=avx2 ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) -L e2e
 
+# The Release build into PREFIX: libminirt.a (position-independent), the
+# headers, a CMake package (find_package(minirt) -> minirt::minirt) and minirt.pc.
+# test-install: that package from a consumer's side (examples/test_install.sh).
+PREFIX ?= /usr/local
+.PHONY: install test-install
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+test-install: build
+	BUILD=$(BUILD) examples/test_install.sh
+
 demo: build
 	mkdir -p $(BUILD)/models
 	$(BUILD)/bin/minirt-convert --hf-config bench/configs/bert-3l-768.json --random-weights 1 \
@@ -117,7 +127,7 @@ bench: build
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 
-FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc'
+FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc' '*.cu' '*.cuh'
 format:
 	$(FORMAT_SOURCES) | xargs clang-format -i
 

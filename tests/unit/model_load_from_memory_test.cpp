@@ -77,7 +77,8 @@ TEST_CASE("load from memory: a caller's buffer off the 64-byte alignment works")
   const std::vector<uint8_t> bytes = test::serialize(test::valid_spec());
   for (size_t shift : {1, 8, 32}) {
     CAPTURE(shift);
-    std::vector<uint8_t> storage(bytes.size() + 64 + 32);  // room for the alignment and shift
+    std::vector<uint8_t> storage(bytes.size() + 64 +
+                                 shift);  // room for the alignment and the shift
     const auto base = reinterpret_cast<uintptr_t>(storage.data());
     uint8_t* at = storage.data() + (64 - base % 64) % 64 + shift;  // 64-aligned + shift
     std::memcpy(at, bytes.data(), bytes.size());

@@ -3,7 +3,9 @@
 //   auto model = minirt::Model::load("model.fb");          // mmap + verify
 //   minirt::Session session(model, {.threads = 2});        // owns the arena
 //   int64_t ids[] = {101, 7592, 102};
-//   auto outputs = session.run({.input_ids = {ids, {1, 3}}});
+//   minirt::Inputs inputs;
+//   inputs.input_ids = minirt::Int64Tensor(ids, {1, 3});  // [batch, seq]
+//   auto outputs = session.run(inputs);
 //   for (const minirt::OutputView& out : outputs)
 //     printf("%s: [%lld, ...] first=%f\n", out.name, (long long)out.shape[0], out.data[0]);
 //

@@ -1,0 +1,86 @@
+// The CUDA fused attention on the SIMT emulator against ref::attention, on
+// fresh random fp16 QKV: head dims 32 and 64, seq 1 to 512, no mask, ragged
+// padding, and a fully padded sequence.
+#include <doctest/doctest.h>
+
+#include "ops/cuda/kernels/attention.cuh"
+#include "ops/ref/kernels.h"
+#include "tests/simt/kernel_test_util.h"
+#include "tests/unit/attention_test_cases.h"
+
+namespace minirt::test {
+namespace {
+
+template <int kHeadDim>
+void check_attention(std::mt19937& rng, int batch, int seq, int heads) {
+  const int width = heads * kHeadDim;
+  // Scores of a few units: peaked, yet every key counts.
+  const std::vector<float> qkv = random_halves(rng, batch * seq * 3 * width, -2.0f, 2.0f);
+  const std::vector<Half> qkv_h = to_halves(qkv);
+  for (MaskKind kind : {MaskKind::kNone, MaskKind::kPadded, MaskKind::kFirstFullyMasked}) {
+    CAPTURE(kHeadDim);
+    CAPTURE(batch);
+    CAPTURE(seq);
+    CAPTURE(heads);
+    CAPTURE(static_cast<int>(kind));
+    const std::vector<float> mask_bias = make_mask_bias(rng, batch, seq, kind);
+    std::vector<float> want(batch * seq * width);
+    ref::AttentionArgs args;
+    args.qkv = qkv.data();
+    args.mask_bias = mask_bias.data();
+    args.dst = want.data();
+    args.batch = batch;
+    args.seq = seq;
+    args.num_heads = heads;
+    args.head_dim = kHeadDim;
+    args.scale = 1.0f / std::sqrt(static_cast<float>(kHeadDim));
+    SerialParallel serial;
+    ref::attention(args, serial);
+
+    std::vector<Half> got = poisoned<Half>(batch * seq * width);
+    cuda::AttentionParams p;
+    p.qkv = qkv_h.data();
+    p.mask_bias = mask_bias.data();
+    p.dst = got.data();
+    p.batch = batch;
+    p.seq = seq;
+    p.heads = heads;
+    p.scale = args.scale;
+    using Tile = cuda::AttentionTile;
+    for (simt::Schedule schedule : simt::kSchedules) {
+      CAPTURE(static_cast<int>(schedule));
+      poison(got);
+      simt::launch({{cuda::attention_blocks_x(seq), static_cast<unsigned>(heads),
+                     static_cast<unsigned>(batch)},
+                    Tile::kThreads,
+                    Tile::shared_bytes(kHeadDim),
+                    schedule},
+                   cuda::attention_kernel<kHeadDim>, p);
+      // The probabilities go through fp16 for P x V, and the output is fp16:
+      // seen up to 7e-4 absolute, against 2e-3 x (1 + max |want|).
+      check_close(as_floats(got), to_doubles(want), 2e-3);
+    }
+  }
+}
+
+TEST_CASE("CUDA attention matches ref::attention, head dims 32 and 64, masked and not") {
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for (auto [batch, seq, heads] : {std::tuple{1, 1, 1}, std::tuple{2, 7, 2}, std::tuple{1, 64, 3},
+                                   std::tuple{2, 65, 1}, std::tuple{1, 130, 2}}) {
+    check_attention<32>(rng, batch, seq, heads);
+    check_attention<64>(rng, batch, seq, heads);
+  }
+}
+
+TEST_CASE("CUDA attention at BERT's longest sequence, 512") {
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  check_attention<64>(rng, 1, 512, 1);
+  check_attention<32>(rng, 1, 512, 1);
+}
+
+}  // namespace
+}  // namespace minirt::test
