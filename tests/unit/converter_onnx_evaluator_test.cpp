@@ -90,6 +90,14 @@ TEST_CASE(
         "the zero point must be u8 or i8 (is i32)");
 }
 
+TEST_CASE("evaluator: Unsqueeze with a repeated axis is refused (it read past a buffer before)") {
+  const HostTensor data = HostTensor::of_ints({1, 2}, {2});
+  for (const std::vector<int64_t>& repeated : {std::vector<int64_t>{0, 0}, {1, -2}}) {
+    const HostTensor axes = HostTensor::of_ints(repeated, {2});
+    CHECK(eval_error("Unsqueeze", {}, {&data, &axes}).find("Unsqueeze axes repeat axis") == 0);
+  }
+}
+
 TEST_CASE("evaluator: DequantizeLinear per tensor and per axis, int8, uint8 and int32") {
   const HostTensor x = tensor<uint8_t>(DType::kU8, {2, 2}, {0, 128, 255, 130});
   const HostTensor scale = tensor<float>(DType::kF32, {}, {0.5f});

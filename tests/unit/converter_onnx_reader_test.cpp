@@ -109,6 +109,15 @@ TEST_CASE("onnx reader: errors name the node, op type and opset, or the tensor a
         std::string::npos);
   CHECK(import_error(model({field(1, node("Add", {"nowhere", "x"}, "y"))}))
             .find("'nowhere' is not defined") != std::string::npos);
+  // A Constant whose "value" is an int, not a tensor (std::out_of_range escaped before).
+  Bytes constant = node("Constant", {}, "c");
+  const Bytes int_value =
+      ProtoWriter().string(1, "value").varint(3, 7).varint(20, 2).data;  // AttributeProto INT
+  const Bytes attribute = field(5, int_value);                           // NodeProto.attribute
+  constant.insert(constant.end(), attribute.begin(), attribute.end());
+  CHECK(import_error(model({field(1, constant)}))
+            .find("node 'Constant_node' (Constant, opset 14): attribute 'value' must be a tensor, "
+                  "is of type 2") != std::string::npos);
 }
 
 TEST_CASE("onnx reader: external data is mapped, and a missing or short file is an error") {

@@ -186,7 +186,9 @@ class Importer {
     const OnnxAttribute& attr = node.attributes[0];
     TensorProto t;
     if (attr.name == "value") {
-      t = attr.tensor.at(0);
+      if (attr.type != OnnxAttribute::kTensor || attr.tensor.empty())
+        fail("attribute 'value' must be a tensor, is of type " + std::to_string(attr.type));
+      t = attr.tensor[0];
     } else if (attr.name == "value_float" || attr.name == "value_floats") {
       t.data_type = TensorProto::kFloat;
       t.f32 = attr.name == "value_float" ? std::vector<float>{attr.f} : attr.floats;
