@@ -146,8 +146,10 @@ TEST_CASE("CUDA gemm as the pooler (token 0 rows, tanh, fp32 out) matches ref::p
   const uint32_t seed = fresh_seed();
   CAPTURE(seed);
   std::mt19937 rng(seed);
-  for (auto [batch, seq, hidden] :
-       {std::tuple{1, 1, 32}, std::tuple{3, 5, 48}, std::tuple{2, 9, 200}}) {
+  for (const auto& shape : {std::tuple{1, 1, 32}, std::tuple{3, 5, 48}, std::tuple{2, 9, 200}}) {
+    // Named copies, not a structured binding: CAPTURE's lambda cannot take
+    // a binding under clang 14.
+    const int batch = std::get<0>(shape), seq = std::get<1>(shape), hidden = std::get<2>(shape);
     CAPTURE(batch);
     CAPTURE(seq);
     CAPTURE(hidden);

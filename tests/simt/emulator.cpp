@@ -108,7 +108,7 @@ struct Fiber {
   char* stack = nullptr;
   bool finished = false;
   Wait wait = Wait::kNone;
-  std::source_location site;
+  Site site;
   // Operands of the collective it waits at; results come back in out/out_f.
   uint32_t in[4] = {};
   uint32_t in_b[2] = {};
@@ -152,8 +152,8 @@ std::string where(const Block& b, unsigned thread) {
   return out.str();
 }
 
-std::string site_name(const std::source_location& site) {
-  return std::string(site.file_name()) + ":" + std::to_string(site.line());
+std::string site_name(const Site& site) {
+  return std::string(site.file) + ":" + std::to_string(site.line);
 }
 
 [[noreturn]] void fault(const std::string& message) {
@@ -201,7 +201,7 @@ void* initial_stack(char* stack) {
   return top - 9;
 }
 
-void wait_at(Wait wait, const std::source_location& site) {
+void wait_at(Wait wait, const Site& site) {
   Fiber& f = self();
   f.wait = wait;
   f.site = site;
@@ -317,8 +317,8 @@ bool resolve_warp(Block& b, unsigned w) {
   if (exited > 0) fail(std::to_string(exited) + " lane(s) of the warp exited before it");
   for (unsigned l = 0; l < count; ++l) {
     const Fiber& f = lanes[l];
-    if (f.wait != l0.wait || f.site.line() != l0.site.line() ||
-        std::strcmp(f.site.file_name(), l0.site.file_name()) != 0) {
+    if (f.wait != l0.wait || f.site.line != l0.site.line ||
+        std::strcmp(f.site.file, l0.site.file) != 0) {
       fail("lane " + std::to_string(l) + " waits at " + wait_name(f.wait) + " at " +
            site_name(f.site) + " instead");
     }
@@ -366,8 +366,7 @@ bool resolve_barrier(Block& b) {
   }
   for (unsigned i = 0; i < b.fibers.size(); ++i) {
     const Fiber& f = b.fibers[i];
-    if (f.site.line() != lead->site.line() ||
-        std::strcmp(f.site.file_name(), lead->site.file_name()) != 0) {
+    if (f.site.line != lead->site.line || std::strcmp(f.site.file, lead->site.file) != 0) {
       throw SimtError(where(b, lead_index) + ": " + at + ": deadlock, thread " + std::to_string(i) +
                       " waits at the barrier at " + site_name(f.site));
     }
@@ -488,7 +487,7 @@ void report_fault(const std::string& message) { fault(message); }
 unsigned thread_idx() { return block().current; }
 Dim3 block_idx() { return block().index; }
 
-void sync_threads(std::source_location site) { wait_at(Wait::kBarrier, site); }
+void sync_threads(Site site) { wait_at(Wait::kBarrier, site); }
 
 std::byte* shared_base() { return block().shared.data(); }
 
@@ -504,8 +503,7 @@ void check_shared(const void* p, size_t bytes, const char* what) {
   }
 }
 
-uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode mode,
-              std::source_location site) {
+uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode mode, Site site) {
   Fiber& f = self();
   f.in[0] = value;
   f.arg = lane_or_delta;
@@ -515,8 +513,7 @@ uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode 
   return self().out[0];
 }
 
-void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out,
-              std::source_location site) {
+void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out, Site site) {
   if (matrices != 1 && matrices != 2 && matrices != 4) fault("ldmatrix of 1, 2 or 4 matrices");
   Fiber& f = self();
   const unsigned lane = block().current % kWarpSize;
@@ -536,7 +533,7 @@ void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out,
 }
 
 void mma_m16n8k16(const uint32_t a[4], const uint32_t b[2], const float c[4], float d[4],
-                  std::source_location site) {
+                  Site site) {
   Fiber& f = self();
   std::copy_n(a, 4, f.in);
   std::copy_n(b, 2, f.in_b);

@@ -37,11 +37,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 
 namespace minirt::simt {
+
+// Where a device primitive was called, for fault messages and for checking
+// that a warp's lanes meet at the same collective. The primitives of
+// ops/cuda/device/simt.cuh fill it from __builtin_FILE() and __builtin_LINE()
+// as default arguments, which give the caller's file and line (the
+// standard's source_location needs a builtin clang 14 lacks).
+struct Site {
+  const char* file = "";
+  unsigned line = 0;
+};
 
 class SimtError : public std::runtime_error {
  public:
@@ -82,7 +91,7 @@ void launch(const LaunchConfig& config, void (*kernel)(Params...), Args&&... arg
 unsigned thread_idx();
 Dim3 block_idx();
 
-void sync_threads(std::source_location site = std::source_location::current());
+void sync_threads(Site site);
 
 // The block's dynamic shared memory, and the check every shared access makes:
 // [p, p + bytes) must lie inside it. `what` names the access in the error.
@@ -93,19 +102,17 @@ void check_shared(const void* p, size_t bytes, const char* what);
 [[noreturn]] void report_fault(const std::string& message);
 
 enum class ShflMode { kIdx, kUp, kDown, kXor };
-uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode mode,
-              std::source_location site = std::source_location::current());
+uint32_t shfl(uint32_t member_mask, uint32_t value, int lane_or_delta, ShflMode mode, Site site);
 
 // ldmatrix.sync.aligned.m8n8.{x1,x2,x4}{.trans}.shared.b16: row_address is
 // this lane's row (lanes 8i..8i+7 address matrix i's rows); out[i] receives
 // this lane's word of matrix i.
-void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out,
-              std::source_location site = std::source_location::current());
+void ldmatrix(int matrices, bool trans, const void* row_address, uint32_t* out, Site site);
 
 // mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32: d = a * b + c, the
 // fragments as the calling lane holds them.
 void mma_m16n8k16(const uint32_t a[4], const uint32_t b[2], const float c[4], float d[4],
-                  std::source_location site = std::source_location::current());
+                  Site site);
 
 // cp.async.cg.shared.global 16 bytes, commit_group, wait_group n.
 void cp_async_16(void* shared_dst, const void* global_src);

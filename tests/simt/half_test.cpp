@@ -16,6 +16,11 @@
 namespace minirt::test {
 namespace {
 
+// The oracle is the compiler's _Float16: g++ 12 has it on x86-64, clang 14
+// does not (the sanitizer job's compiler), where these cases say so and
+// skip; the Release job runs them.
+#ifdef __FLT16_MAX__
+
 uint16_t oracle_bits(float f) { return std::bit_cast<uint16_t>(static_cast<_Float16>(f)); }
 
 TEST_CASE("every half converts to float exactly and back to the same bits") {
@@ -64,6 +69,10 @@ TEST_CASE("float to half rounds to nearest even, as _Float16 does") {
     REQUIRE(cuda::float_to_half_bits(f) == oracle_bits(f));
   }
 }
+
+#else
+TEST_CASE("half: no _Float16 in this compiler to check against" * doctest::skip()) {}
+#endif
 
 }  // namespace
 }  // namespace minirt::test

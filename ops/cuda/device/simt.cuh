@@ -183,25 +183,25 @@ inline float erf(float x) { return std::erf(x); }
 inline float tanh(float x) { return std::tanh(x); }
 inline float rsqrt(float x) { return 1.0f / std::sqrt(x); }
 
-inline void sync_threads(std::source_location site = std::source_location::current()) {
-  simt::sync_threads(site);
+inline void sync_threads(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE()) {
+  simt::sync_threads({file, line});
 }
 
-inline uint32_t shfl_xor(uint32_t v, int lane_mask,
-                         std::source_location site = std::source_location::current()) {
-  return simt::shfl(0xffffffffu, v, lane_mask, simt::ShflMode::kXor, site);
+inline uint32_t shfl_xor(uint32_t v, int lane_mask, const char* file = __builtin_FILE(),
+                         unsigned line = __builtin_LINE()) {
+  return simt::shfl(0xffffffffu, v, lane_mask, simt::ShflMode::kXor, {file, line});
 }
-inline uint32_t shfl_idx(uint32_t v, int lane,
-                         std::source_location site = std::source_location::current()) {
-  return simt::shfl(0xffffffffu, v, lane, simt::ShflMode::kIdx, site);
+inline uint32_t shfl_idx(uint32_t v, int lane, const char* file = __builtin_FILE(),
+                         unsigned line = __builtin_LINE()) {
+  return simt::shfl(0xffffffffu, v, lane, simt::ShflMode::kIdx, {file, line});
 }
-inline uint32_t shfl_up(uint32_t v, int delta,
-                        std::source_location site = std::source_location::current()) {
-  return simt::shfl(0xffffffffu, v, delta, simt::ShflMode::kUp, site);
+inline uint32_t shfl_up(uint32_t v, int delta, const char* file = __builtin_FILE(),
+                        unsigned line = __builtin_LINE()) {
+  return simt::shfl(0xffffffffu, v, delta, simt::ShflMode::kUp, {file, line});
 }
-inline uint32_t shfl_down(uint32_t v, int delta,
-                          std::source_location site = std::source_location::current()) {
-  return simt::shfl(0xffffffffu, v, delta, simt::ShflMode::kDown, site);
+inline uint32_t shfl_down(uint32_t v, int delta, const char* file = __builtin_FILE(),
+                          unsigned line = __builtin_LINE()) {
+  return simt::shfl(0xffffffffu, v, delta, simt::ShflMode::kDown, {file, line});
 }
 
 inline unsigned char* dynamic_shared() {
@@ -210,15 +210,15 @@ inline unsigned char* dynamic_shared() {
 
 template <int kMatrices, bool kTrans>
 inline void ldmatrix(uint32_t (&out)[kMatrices], const void* row,
-                     std::source_location site = std::source_location::current()) {
+                     const char* file = __builtin_FILE(), unsigned line = __builtin_LINE()) {
   static_assert(kMatrices == 1 || kMatrices == 2 || kMatrices == 4,
                 "ldmatrix loads 1, 2 or 4 matrices");
-  simt::ldmatrix(kMatrices, kTrans, row, out, site);
+  simt::ldmatrix(kMatrices, kTrans, row, out, {file, line});
 }
 
 inline void mma_m16n8k16(const uint32_t (&a)[4], const uint32_t (&b)[2], float (&d)[4],
-                         std::source_location site = std::source_location::current()) {
-  simt::mma_m16n8k16(a, b, d, d, site);
+                         const char* file = __builtin_FILE(), unsigned line = __builtin_LINE()) {
+  simt::mma_m16n8k16(a, b, d, d, {file, line});
 }
 
 inline void cp_async_16(void* shared_dst, const void* global_src) {
