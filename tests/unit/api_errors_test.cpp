@@ -11,40 +11,8 @@
 #include <string>
 
 #include "minirt/minirt.h"
+#include "tests/unit/allocation_hook.h"
 #include "tests/unit/tiny_model_writer.h"
-
-// Fails the allocation numbered g_fail_at (counting from 0 when armed), once.
-namespace {
-
-std::atomic<long> g_fail_at{-1};
-
-void* failing_alloc(size_t size, size_t alignment) {
-  if (g_fail_at.load() >= 0 && g_fail_at.fetch_sub(1) == 0) throw std::bad_alloc();
-  const size_t rounded = (std::max<size_t>(size, 1) + alignment - 1) / alignment * alignment;
-  void* p = alignment <= alignof(std::max_align_t) ? std::malloc(rounded)
-                                                   : std::aligned_alloc(alignment, rounded);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-
-}  // namespace
-
-void* operator new(size_t size) { return failing_alloc(size, alignof(std::max_align_t)); }
-void* operator new[](size_t size) { return failing_alloc(size, alignof(std::max_align_t)); }
-void* operator new(size_t size, std::align_val_t al) {
-  return failing_alloc(size, static_cast<size_t>(al));
-}
-void* operator new[](size_t size, std::align_val_t al) {
-  return failing_alloc(size, static_cast<size_t>(al));
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace minirt {
 namespace {
@@ -98,7 +66,7 @@ TEST_CASE("api errors: an allocation failure anywhere is an Error that says memo
   const std::string path = tiny_model_path();
   int failures = 0;
   for (long at = 0;; ++at) {
-    g_fail_at = at;
+    test::allocation_hook::fail_at = at;
     const std::string error = thrown_by([&] {
       const auto model = Model::load(path);
       (void)model->summary();
@@ -107,8 +75,8 @@ TEST_CASE("api errors: an allocation failure anywhere is an Error that says memo
       Session session(model, {.threads = 3});  // a failed 2nd worker stops the 1st
       (void)session.run(inputs);
     });
-    const bool fired = g_fail_at.load() < 0;
-    g_fail_at = -1;
+    const bool fired = test::allocation_hook::fail_at.load() < 0;
+    test::allocation_hook::fail_at = -1;
     if (!fired) {
       CHECK(error.empty());
       break;

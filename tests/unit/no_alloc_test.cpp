@@ -11,39 +11,7 @@
 #include "runtime/include/minirt/minirt.h"
 #include "tests/e2e/model_files.h"
 #include "tests/e2e/precision_support.h"
-
-namespace {
-
-std::atomic<bool> g_counting{false};
-std::atomic<int64_t> g_allocations{0};
-
-void* counted_alloc(size_t size, size_t alignment) {
-  if (g_counting.load()) ++g_allocations;
-  const size_t rounded = (std::max<size_t>(size, 1) + alignment - 1) / alignment * alignment;
-  void* p = alignment <= alignof(std::max_align_t) ? std::malloc(rounded)
-                                                   : std::aligned_alloc(alignment, rounded);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-
-}  // namespace
-
-void* operator new(size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
-void* operator new[](size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }
-void* operator new(size_t size, std::align_val_t al) {
-  return counted_alloc(size, static_cast<size_t>(al));
-}
-void* operator new[](size_t size, std::align_val_t al) {
-  return counted_alloc(size, static_cast<size_t>(al));
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+#include "tests/unit/allocation_hook.h"
 
 namespace minirt {
 namespace {
@@ -78,12 +46,12 @@ TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 thre
     }
     session.run(inputs[0]);  // the first run may touch lazily created state
 
-    g_allocations = 0;
-    g_counting = true;
+    test::allocation_hook::allocations = 0;
+    test::allocation_hook::counting = true;
     for (int round = 0; round < 2; ++round)
       for (const Inputs& in : inputs) session.run(in);
-    g_counting = false;
-    CHECK(g_allocations.load() == 0);
+    test::allocation_hook::counting = false;
+    CHECK(test::allocation_hook::allocations.load() == 0);
   }
 }
 
