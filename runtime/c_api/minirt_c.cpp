@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -84,21 +85,19 @@ void clear(T* out) {
   if (out) *out = T{};
 }
 
-bool known_precision(minirt_precision precision) {
-  return precision == MINIRT_PRECISION_FP32 || precision == MINIRT_PRECISION_BF16 ||
-         precision == MINIRT_PRECISION_INT8;
-}
-
-minirt::Precision to_cpp(minirt_precision precision) {
+// The C++ precision for a C value; nullopt for an int not in the enum.
+std::optional<minirt::Precision> to_cpp(minirt_precision precision) {
   switch (precision) {
+    case MINIRT_PRECISION_FP32:
+      return minirt::Precision::kFloat32;
     case MINIRT_PRECISION_BF16:
       return minirt::Precision::kBFloat16;
     case MINIRT_PRECISION_INT8:
       return minirt::Precision::kInt8;
-    case MINIRT_PRECISION_FP32:
+    case MINIRT_PRECISION_MAX_ENUM:
       break;
   }
-  return minirt::Precision::kFloat32;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -119,11 +118,13 @@ void minirt_status_free(minirt_status* status) {
 }
 
 const char* minirt_precision_name(minirt_precision precision) {
-  return known_precision(precision) ? minirt::precision_name(to_cpp(precision)) : nullptr;
+  const std::optional<minirt::Precision> known = to_cpp(precision);
+  return known ? minirt::precision_name(*known) : nullptr;
 }
 int minirt_precision_supported(minirt_precision precision) {
   try {
-    return known_precision(precision) && minirt::precision_supported(to_cpp(precision)) ? 1 : 0;
+    const std::optional<minirt::Precision> known = to_cpp(precision);
+    return known && minirt::precision_supported(*known) ? 1 : 0;
   } catch (...) {  // nothing crosses into C; a CPU query that fails means no kernels
     return 0;
   }
@@ -182,10 +183,11 @@ minirt_status* minirt_session_options_set_precision(minirt_session_options* opti
                                                     minirt_precision precision) {
   return guarded([&] {
     require(options, "minirt_session_options_set_precision", "options");
-    if (!known_precision(precision))
+    const std::optional<minirt::Precision> known = to_cpp(precision);
+    if (!known)
       throw InvalidArgument{"minirt_session_options_set_precision: unknown precision value " +
                             std::to_string(static_cast<int>(precision))};
-    options->options.precision = to_cpp(precision);
+    options->options.precision = *known;
   });
 }
 
@@ -213,6 +215,8 @@ minirt_status* minirt_session_options_set_device(minirt_session_options* options
       case MINIRT_DEVICE_CUDA:
         options->options.device = minirt::Device::kCuda;
         return;
+      case MINIRT_DEVICE_MAX_ENUM:
+        break;
     }
     throw InvalidArgument{"minirt_session_options_set_device: unknown device value " +
                           std::to_string(static_cast<int>(device))};

@@ -8,7 +8,7 @@
 
 #include "ops/cuda/half.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MINIRT_SIMT_ASAN)
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -58,7 +58,7 @@ namespace {
 // AddressSanitizer is told of every stack switch (else it sees one stack
 // jump into another and reports overflows), and fiber stacks are unpoisoned
 // before reuse (frames abandoned mid-call leave their redzones behind).
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MINIRT_SIMT_ASAN)
 void asan_start_switch(void** fake_stack, const void* bottom, size_t size) {
   __sanitizer_start_switch_fiber(fake_stack, bottom, size);
 }

@@ -40,6 +40,16 @@
 #include <stdexcept>
 #include <string>
 
+// Set where AddressSanitizer is on: GCC defines __SANITIZE_ADDRESS__, clang
+// answers __has_feature(address_sanitizer) instead.
+#if defined(__SANITIZE_ADDRESS__)
+#define MINIRT_SIMT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MINIRT_SIMT_ASAN 1
+#endif
+#endif
+
 namespace minirt::simt {
 
 // Where a device primitive was called, for fault messages and for checking

@@ -365,7 +365,7 @@ TEST_CASE("every block of a 3-D grid runs each of its threads once") {
 }
 
 // AddressSanitizer would see the overflow itself, into frames it poisoned.
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(MINIRT_SIMT_ASAN)
 TEST_CASE("a thread that outgrows its fiber stack is reported") {
   const std::string overflow = launch_error({{1, 1, 1}, 2, 0}, [] {
     if (dev::thread_idx() == 0) return;  // thread 1's overflow lands in thread 0's spent stack

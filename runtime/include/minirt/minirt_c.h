@@ -81,7 +81,8 @@ typedef enum minirt_code {
   /* An allocation failed. */
   MINIRT_OUT_OF_MEMORY = 3,
   /* A bug in minirt: an unexpected exception inside the library. */
-  MINIRT_INTERNAL = 4
+  MINIRT_INTERNAL = 4,
+  MINIRT_CODE_MAX_ENUM = 0x7fffffff /* see MINIRT_PRECISION_MAX_ENUM */
 } minirt_code;
 
 typedef struct minirt_status minirt_status;
@@ -100,12 +101,16 @@ MINIRT_API void minirt_status_free(minirt_status* status);
 typedef enum minirt_precision {
   MINIRT_PRECISION_FP32 = 0,
   MINIRT_PRECISION_BF16 = 1, /* needs AVX512-BF16 */
-  MINIRT_PRECISION_INT8 = 2  /* needs AVX512-VNNI */
+  MINIRT_PRECISION_INT8 = 2, /* needs AVX512-VNNI */
+  /* Not a precision: widens the enum's range to every non-negative int, so
+   * a wrong value from a C caller is refused by name, not undefined in C++. */
+  MINIRT_PRECISION_MAX_ENUM = 0x7fffffff
 } minirt_precision;
 
 typedef enum minirt_device {
   MINIRT_DEVICE_CPU = 0,
-  MINIRT_DEVICE_CUDA = 1 /* a CPU-only build refuses it at session creation */
+  MINIRT_DEVICE_CUDA = 1,             /* a CPU-only build refuses it at session creation */
+  MINIRT_DEVICE_MAX_ENUM = 0x7fffffff /* see MINIRT_PRECISION_MAX_ENUM */
 } minirt_device;
 
 /* "fp32", "bf16" or "int8" (a static string); NULL for a value not in the
