@@ -36,8 +36,12 @@ install(FILES ${CMAKE_BINARY_DIR}/cmake/minirtConfig.cmake
 
 # minirt.pc names the prefix the install goes to (`cmake --install --prefix`
 # may differ from the configured one), so it is written at install time.
+if(MINIRT_CUDA)
+  set(MINIRT_PC_CUDA_LIBS " -L${CUDAToolkit_LIBRARY_DIR} -lcudart_static -ldl -lrt")
+endif()
 install(CODE "
   set(PROJECT_VERSION ${PROJECT_VERSION})
+  set(MINIRT_PC_CUDA_LIBS \"${MINIRT_PC_CUDA_LIBS}\")
   set(CMAKE_INSTALL_LIBDIR ${CMAKE_INSTALL_LIBDIR})
   set(CMAKE_INSTALL_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR})
   set(MINIRT_PC \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig/minirt.pc\")

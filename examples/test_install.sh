@@ -30,8 +30,11 @@ fi
 
 echo "--- the installed libminirt.a goes into a shared object (it is PIC); with"
 echo "    runtime/c_api/exports.map that object exports the API only"
+# (its other dependencies, the CUDA runtime in a CUDA build, as minirt.pc lists them)
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 c++ -shared -o "$work/libminirt_from_static.so" -Wl,--whole-archive "$prefix/lib/libminirt.a" \
-    -Wl,--no-whole-archive -Wl,--version-script=runtime/c_api/exports.map -Wl,--no-undefined -lpthread
+    -Wl,--no-whole-archive -Wl,--version-script=runtime/c_api/exports.map -Wl,--no-undefined \
+    $(pkg-config --static --libs minirt)
 cmake -DLIBRARY="$work/libminirt_from_static.so" -P cmake/check_shared_exports.cmake
 
 echo "--- bert-tiny"
@@ -48,7 +51,6 @@ for ex in c search; do
   cmake --build "$work/cmake-$ex" -j2 >>"$work/cmake-$ex.log" || { cat "$work/cmake-$ex.log"; exit 1; }
 done
 echo "--- build the examples with pkg-config --static and plain cc / c++"
-export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 flags=$(pkg-config --static --cflags --libs minirt)
 echo "pkg-config --static --cflags --libs minirt: $flags"
 mkdir -p "$work/pc-c" "$work/pc-search"

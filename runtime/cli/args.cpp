@@ -62,4 +62,11 @@ Precision precision_flag(const Args& args) {
   return precision;
 }
 
+Device device_flag(const Args& args) {
+  const std::string name = args.str("--device", "cpu");
+  if (name == "cpu") return Device::kCpu;
+  if (name == "cuda") return Device::kCuda;
+  throw Error("--device must be cpu or cuda, got '" + name + "'");
+}
+
 }  // namespace minirt::cli

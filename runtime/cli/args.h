@@ -33,5 +33,7 @@ class Args {
 
 // --precision fp32|bf16|int8 (default fp32); anything else is an error naming them.
 Precision precision_flag(const Args& args);
+// --device cpu|cuda (default cpu); anything else is an error naming them.
+Device device_flag(const Args& args);
 
 }  // namespace minirt::cli

@@ -50,8 +50,9 @@ std::vector<int64_t> random_ids(const ModelSummary& s, int64_t count) {
 }  // namespace
 
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision"},
-                  {"--bench", "--json", "--profile"});
+  const Args args(
+      argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision", "--device"},
+      {"--bench", "--json", "--profile"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();
@@ -72,9 +73,10 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
     *inputs.find(in.name) = Int64Tensor(data.data(), {batch, seq});
   }
 
-  Session session(
-      model,
-      {.threads = threads, .precision = precision_flag(args), .profile = args.has("--profile")});
+  Session session(model, {.threads = threads,
+                          .precision = precision_flag(args),
+                          .profile = args.has("--profile"),
+                          .device = device_flag(args)});
   session.run(inputs);
   const double cold_us = micros_since(cold_start);
   for (long long i = 0; i < warmup; ++i) session.run(inputs);

@@ -10,8 +10,9 @@ namespace {
 
 constexpr const char* kUsage = R"(usage:
   minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
-                       [--profile] [--precision fp32|bf16|int8]
+                       [--profile] [--precision fp32|bf16|int8] [--device cpu|cuda]
   minirt run MODEL.fb --refs DIR [--tol T] [--threads N] [--precision fp32|bf16|int8]
+                      [--device cpu|cuda]
   minirt info MODEL.fb [--plan]
 
 run --bench   latency percentiles, throughput, cold start, memory;
@@ -23,6 +24,8 @@ info          config, op list and sizes; --plan dumps the arena plan
 --precision   bf16: MatMuls in bfloat16, fp32 accumulation (AVX512-BF16);
               int8: u8 x s8 MatMuls, int32 accumulation (AVX512-VNNI);
               faster than fp32, less accurate (bench/RESULTS.md)
+--device      cuda: the CUDA backend (fp16 weights and activations, fp32
+              accumulation and outputs) on GPU 0, in builds made with nvcc
 )";
 
 int dispatch(const std::vector<std::string>& args) {

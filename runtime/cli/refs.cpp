@@ -9,11 +9,12 @@
 namespace minirt::cli {
 
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(argv, {"--refs", "--tol", "--threads", "--precision"}, {});
+  const Args args(argv, {"--refs", "--tol", "--threads", "--precision", "--device"}, {});
   const double tolerance = args.real("--tol", 1e-4);
   Session session(Model::load(model_path),
                   {.threads = static_cast<int>(args.integer("--threads", 1, 1, 1024)),
-                   .precision = precision_flag(args)});
+                   .precision = precision_flag(args),
+                   .device = device_flag(args)});
   bool pass = true;
   for (const RefCaseResult& result : run_ref_cases(session, args.str("--refs", ""))) {
     std::printf("%-8s [%lld,%lld]", result.case_name.c_str(), static_cast<long long>(result.batch),

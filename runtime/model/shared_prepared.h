@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,10 @@ namespace minirt {
 
 class SharedPrepared {
  public:
+  // The op_index of products that belong to the whole model, not one op
+  // (the CUDA backend's device weights).
+  static constexpr size_t kWholeModel = SIZE_MAX;
+
   // The object stored under (op_index, variant), made by `make` on first use.
   // variant tells apart products of one op that differ, e.g. by ISA.
   template <typename T>

@@ -49,13 +49,6 @@ TEST_CASE("api errors: a bad MINIRT_MAX_ISA (std::invalid_argument inside) is an
   CHECK(thrown_by([&] { Session session(model); }).empty());
 }
 
-TEST_CASE("api errors: a device without a backend in this build is an Error saying so") {
-  const auto model = Model::load(tiny_model_path());
-  const std::string error = thrown_by([&] { Session session(model, {.device = Device::kCuda}); });
-  CHECK(error.find("no CUDA backend") != std::string::npos);
-  CHECK(thrown_by([&] { Session session(model, {.device = Device::kCpu}); }).empty());
-}
-
 // Every allocation of load, session construction (a worker thread, code
 // generation, packing), run and the descriptions fails in turn: each must
 // surface as an Error (or be handled inside), and the next attempt must work.

@@ -206,7 +206,10 @@ TEST_CASE("session options: every setter, bad values, NULL options") {
   CHECK(threads.message.find("threads") != std::string::npos);
   CHECK(refused == nullptr);
   require_ok(minirt_session_options_set_threads(options, 1));
+  // CUDA with a CPU-only precision: refused by every build and machine
+  // (tests/cuda/cuda_no_device_check.cpp covers CUDA on a machine without a GPU).
   require_ok(minirt_session_options_set_device(options, MINIRT_DEVICE_CUDA));
+  require_ok(minirt_session_options_set_precision(options, MINIRT_PRECISION_BF16));
   CHECK(failure(minirt_session_create(model, options, &refused)).code == MINIRT_FAILED);
   require_ok(minirt_session_options_set_device(options, MINIRT_DEVICE_CPU));
   for (minirt_precision precision : {MINIRT_PRECISION_BF16, MINIRT_PRECISION_INT8}) {

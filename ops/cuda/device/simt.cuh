@@ -17,6 +17,7 @@
 #define MINIRT_HOST_DEVICE __host__ __device__
 #define MINIRT_LAUNCH_BOUNDS(threads) __launch_bounds__(threads)
 #define MINIRT_UNROLL _Pragma("unroll")
+#define MINIRT_KERNEL_NAMESPACE gpu
 #else
 #include <cmath>
 #include <cstring>
@@ -29,7 +30,13 @@
 #define MINIRT_HOST_DEVICE
 #define MINIRT_LAUNCH_BOUNDS(threads)
 #define MINIRT_UNROLL
+#define MINIRT_KERNEL_NAMESPACE emulated
 #endif
+// The kernels live in minirt::cuda::inline MINIRT_KERNEL_NAMESPACE: the GPU's
+// build and the emulator's are different functions and types (dev::half is
+// __half in one, Half in the other), so a program holding both (a test
+// linking libminirt's CUDA objects) has two sets of names, not one name
+// defined twice.
 
 namespace minirt::cuda::dev {
 

@@ -11,18 +11,24 @@
 // the 4 lanes that hold it), and O += P V with V read by ldmatrix.trans.
 // Keys past seq score -inf; a padded key's mask bias is the lowest float, so
 // a row with every key padded gets uniform weights, as the reference does.
+// Ragged batches (cu_seqlens set): sequence b's rows are packed at
+// [cu_seqlens[b], cu_seqlens[b + 1]) of qkv and dst, seq is the longest
+// sequence (the grid's extent), and there is no mask: every key of its own
+// sequence counts.
 #pragma once
 
 #include <cstdint>
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda {
+namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
 
 struct AttentionParams {
   const dev::half* qkv = nullptr;    // [batch, seq, 3 * heads * head_dim]: Q, K, V
-  const float* mask_bias = nullptr;  // [batch, seq]
-  dev::half* dst = nullptr;          // [batch, seq, heads * head_dim]
+  const float* mask_bias = nullptr;  // [batch, seq]; unused when cu_seqlens is set
+  // [batch + 1] token offsets of a ragged batch; null for a padded one.
+  const int32_t* cu_seqlens = nullptr;
+  dev::half* dst = nullptr;  // [batch, seq, heads * head_dim], or [tokens, ...] ragged
   int batch = 0, seq = 0, heads = 0;
   float scale = 1.0f;
 };
@@ -53,8 +59,12 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
   const int lane = static_cast<int>(dev::lane_id()), warp = static_cast<int>(dev::warp_id());
   const int g = lane / 4, t = lane % 4;
   const int64_t row_stride = 3LL * p.heads * D;
-  const dev::half* qkv = p.qkv + static_cast<int64_t>(b) * p.seq * row_stride;
-  const float* bias = p.mask_bias + static_cast<int64_t>(b) * p.seq;
+  // This sequence's first row and length.
+  const int64_t first = p.cu_seqlens ? p.cu_seqlens[b] : static_cast<int64_t>(b) * p.seq;
+  const int seq = p.cu_seqlens ? p.cu_seqlens[b + 1] - p.cu_seqlens[b] : p.seq;
+  if (q0 >= seq) return;  // a short sequence of a ragged batch: the whole block leaves
+  const dev::half* qkv = p.qkv + first * row_stride;
+  const float* bias = p.cu_seqlens ? nullptr : p.mask_bias + first;
   const bool vector_ok = reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0;
 
   // Rows [row0, row0 + 64) of the D columns at `col` into a shared tile;
@@ -64,11 +74,11 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
     for (int c = static_cast<int>(dev::thread_idx()); c < T::kKeys * kChunks; c += T::kThreads) {
       const int r = c / kChunks, dc = (c % kChunks) * 8, row = row0 + r;
       dev::half* to = smem.ptr(base + r * kRow + dc, 8);
-      if (vector_ok && row < p.seq) {
+      if (vector_ok && row < seq) {
         dev::cp_async_16(to, qkv + row * row_stride + col + dc);
       } else {
         for (int e = 0; e < 8; ++e) {
-          to[e] = row < p.seq ? qkv[row * row_stride + col + dc + e] : dev::to_half(0.0f);
+          to[e] = row < seq ? qkv[row * row_stride + col + dc + e] : dev::to_half(0.0f);
         }
       }
     }
@@ -80,7 +90,7 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
   float o[D / 8][4] = {};
   float row_max[2] = {-kInf, -kInf}, row_sum[2] = {0.0f, 0.0f};  // rows g and g + 8
 
-  for (int kv0 = 0; kv0 < p.seq; kv0 += T::kKeys) {
+  for (int kv0 = 0; kv0 < seq; kv0 += T::kKeys) {
     dev::sync_threads();  // every warp is done with the previous K and V
     load_rows(kKBase, kv0, static_cast<int64_t>(p.heads + h) * D);
     load_rows(kVBase, kv0, static_cast<int64_t>(2 * p.heads + h) * D);
@@ -118,7 +128,7 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
       MINIRT_UNROLL
       for (int e = 0; e < 4; ++e) {
         const int key = kv0 + j * 8 + 2 * t + (e & 1);
-        s[j][e] = key < p.seq ? s[j][e] * p.scale + bias[key] : -kInf;
+        s[j][e] = key < seq ? s[j][e] * p.scale + (bias ? bias[key] : 0.0f) : -kInf;
         tile_max[e / 2] = tile_max[e / 2] > s[j][e] ? tile_max[e / 2] : s[j][e];
       }
     }
@@ -180,12 +190,11 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
     MINIRT_UNROLL
     for (int e = 0; e < 4; ++e) {
       const int row = q0 + warp * 16 + g + (e >= 2 ? 8 : 0);
-      if (row >= p.seq) continue;
-      const int64_t at =
-          (static_cast<int64_t>(b) * p.seq + row) * hidden + h * D + dn * 8 + 2 * t + (e & 1);
+      if (row >= seq) continue;
+      const int64_t at = (first + row) * hidden + h * D + dn * 8 + 2 * t + (e & 1);
       p.dst[at] = dev::to_half(o[dn][e] / row_sum[e / 2]);
     }
   }
 }
 
-}  // namespace minirt::cuda
+}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE

@@ -16,7 +16,7 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda {
+namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
 
 template <typename Out>
 struct GemmParams {
@@ -148,4 +148,4 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemmTile::kThreads) gemm_kernel(const Ge
   }
 }
 
-}  // namespace minirt::cuda
+}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE

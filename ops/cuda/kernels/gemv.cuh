@@ -12,11 +12,12 @@
 
 #include "ops/cuda/kernels/common.cuh"
 #include "ops/cuda/kernels/gemm.cuh"
+#include "ops/cuda/launch.h"
 
-namespace minirt::cuda {
+namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
 
 struct GemvTile {
-  static constexpr int kMaxRows = 8;
+  static constexpr int kMaxRows = static_cast<int>(kGemvMaxRows);
   static constexpr unsigned kWarps = 4;
   static constexpr unsigned kThreads = kWarps * dev::kWarpSize;
 };
@@ -70,4 +71,4 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemvTile::kThreads) gemv_kernel(const Ge
   }
 }
 
-}  // namespace minirt::cuda
+}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE

@@ -7,7 +7,7 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda {
+namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
 
 constexpr unsigned kLayerNormRowsPerBlock = 4;
 constexpr unsigned kLayerNormThreads = kLayerNormRowsPerBlock * dev::kWarpSize;
@@ -102,4 +102,4 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(kLayerNormThreads)
   }
 }
 
-}  // namespace minirt::cuda
+}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
