@@ -5,12 +5,13 @@
 #               other CI jobs (.ci/run); make test-debug: the suite in a gcc Debug build
 #   make fuzz FUZZ_SECONDS=N   each fuzz target (tests/fuzz) for N seconds (default 60)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
-#   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
-#                   PRECISION=bf16 or int8 runs minirt's MatMuls in that precision (ORT stays fp32)
+#   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models, seq 16 and 128, 1 and 2
+#                   threads; PRECISION=int8 against ONNX Runtime's dynamic-int8 copy of the model
+#                   (bench/e2e/ort_int8_model.py), PRECISION=bf16 against its fp32 (no bf16 CPU kernels)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
-                nlohmann-json3-dev libonnx-testdata unicode-data
+                nlohmann-json3-dev libonnx-testdata unicode-data python3-onnx python3-numpy
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
@@ -127,10 +128,10 @@ bench: build
 	@test -d bench/e2e/node_modules/onnxruntime-node || npm install --prefix bench/e2e --ignore-scripts --no-audit --no-fund
 	@for m in bert-3l-768 minilm-l3-384; do test -f $(BENCH_MODELS)/$$m/model.onnx.data || \
 	  python3 $(SHARED_MODELS)/materialize.py $(SHARED_MODELS)/$$m --out $(BENCH_MODELS)/$$m; done
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 1 --precision $(PRECISION)
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 2 --precision $(PRECISION)
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
-	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
+	@for m in bert-3l-768 minilm-l3-384; do for s in 16 128; do for t in 1 2; do \
+	  BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/$$m --batch 1 --seq $$s --threads $$t \
+	    --precision $(PRECISION) || exit 1; \
+	done; done; done
 
 FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc' '*.cu' '*.cuh'
 format:

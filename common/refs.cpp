@@ -22,21 +22,26 @@ std::vector<fs::path> sorted_files(const fs::path& dir, const std::string& prefi
   return files;
 }
 
-RefCaseResult run_case(Session& session, const fs::path& case_dir) {
-  RefCaseResult result;
-  result.case_name = case_dir.filename().string();
-  std::vector<TensorProto> inputs_pb;
-  for (const fs::path& file : sorted_files(case_dir, "input_"))
-    inputs_pb.push_back(read_tensor_proto_file(file.string()));
-  Inputs inputs;
-  for (const TensorProto& t : inputs_pb) {
-    Int64Tensor* slot = inputs.find(t.name);
-    if (!slot) throw Error(case_dir.string() + ": input '" + t.name + "' is not a BERT input");
+RefCaseInputs read_case(const fs::path& case_dir) {
+  RefCaseInputs c{case_dir.filename().string(), case_dir.string(), {}};
+  for (const fs::path& file : sorted_files(case_dir, "input_")) {
+    TensorProto t = read_tensor_proto_file(file.string());
+    Inputs probe;
+    if (!probe.find(t.name))
+      throw Error(case_dir.string() + ": input '" + t.name + "' is not a BERT input");
     if (t.dims.size() != 2 || t.i64.empty())
       throw Error(case_dir.string() + ": input '" + t.name +
                   "' must be an integer [batch, seq] tensor");
-    *slot = Int64Tensor(t.i64.data(), {t.dims[0], t.dims[1]});
+    c.tensors.push_back(std::move(t));
   }
+  return c;
+}
+
+RefCaseResult run_case(Session& session, const RefCaseInputs& ref_case) {
+  const fs::path case_dir(ref_case.dir);
+  RefCaseResult result;
+  result.case_name = ref_case.case_name;
+  const Inputs inputs = ref_case.inputs();
   result.batch = inputs.input_ids.shape[0];
   result.seq = inputs.input_ids.shape[1];
 
@@ -71,7 +76,14 @@ RefCaseResult run_case(Session& session, const fs::path& case_dir) {
 
 }  // namespace
 
-std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& dir) {
+Inputs RefCaseInputs::inputs() const {
+  Inputs inputs;
+  for (const TensorProto& t : tensors)
+    *inputs.find(t.name) = Int64Tensor(t.i64.data(), {t.dims[0], t.dims[1]});
+  return inputs;
+}
+
+std::vector<RefCaseInputs> read_ref_case_inputs(const std::string& dir) {
   if (!fs::is_directory(dir)) throw Error("refs directory '" + dir + "' does not exist");
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(dir))
@@ -80,8 +92,14 @@ std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& di
   if (cases.empty())
     throw Error("refs directory '" + dir + "' holds no case (a folder with input_*.pb files)");
   std::sort(cases.begin(), cases.end());
+  std::vector<RefCaseInputs> inputs;
+  for (const fs::path& c : cases) inputs.push_back(read_case(c));
+  return inputs;
+}
+
+std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& dir) {
   std::vector<RefCaseResult> results;
-  for (const fs::path& c : cases) results.push_back(run_case(session, c));
+  for (const RefCaseInputs& c : read_ref_case_inputs(dir)) results.push_back(run_case(session, c));
   return results;
 }
 

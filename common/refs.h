@@ -5,9 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "common/tensor_proto.h"
 #include "minirt/minirt.h"
 
 namespace minirt {
+
+// One reference case's inputs, read from its folder; inputs() views them.
+struct RefCaseInputs {
+  std::string case_name;  // directory name, e.g. "case0"
+  std::string dir;
+  std::vector<TensorProto> tensors;
+  Inputs inputs() const;
+};
+
+// The case folders of dir (every subdirectory holding input_*.pb), in name
+// order, with their inputs. Throws Error when dir has no case or an input is
+// not a BERT input of shape [batch, seq].
+std::vector<RefCaseInputs> read_ref_case_inputs(const std::string& dir);
 
 struct RefOutputError {
   std::string name;

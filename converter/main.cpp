@@ -23,6 +23,7 @@
 #include "converter/import/hf/safetensors.h"
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "converter/ir/op_types.h"
+#include "converter/verify/verify_precisions.h"
 
 namespace {
 
@@ -49,6 +50,12 @@ options:
   --max-seq N         longest sequence the runtime plans for
                       (default and upper bound: max_position_embeddings,
                       for ONNX the position table's rows)
+  --verify DIR        after writing, run the file at each reduced precision
+                      this CPU has (bf16, int8) and at fp32 on the reference
+                      cases in DIR (folders of input_K.pb) and report each
+                      output's row cosine, max abs, relative RMS, top-1
+                      agreement of logits and Spearman of embeddings
+  --min-cosine X      with --verify: exit 1 when a row cosine is under X
   --allow-nonfinite-weights
                       write weights holding NaN or infinity (refused by
                       default, naming the tensor: a corrupt checkpoint)
@@ -69,6 +76,8 @@ struct Args {
   std::optional<int64_t> max_batch;
   std::optional<int64_t> max_seq;
   bool allow_nonfinite = false;
+  std::optional<std::string> verify;
+  std::optional<double> min_cosine;
   bool help = false;
 };
 
@@ -119,6 +128,12 @@ Args parse_args(int argc, char** argv) {
       args.max_seq = parse_number<int64_t>(arg, value());
     } else if (arg == "--allow-nonfinite-weights") {
       args.allow_nonfinite = true;
+    } else if (arg == "--verify") {
+      args.verify = std::string(value());
+    } else if (arg == "--min-cosine") {
+      args.min_cosine = parse_number<double>(arg, value());
+      if (!(*args.min_cosine > -1 && *args.min_cosine <= 1))
+        throw std::runtime_error("--min-cosine must be in (-1, 1]");
     } else if (arg == "--explain") {
       args.explain = true;
     } else if (arg == "--passes") {
@@ -144,6 +159,8 @@ Args parse_args(int argc, char** argv) {
     throw std::runtime_error("--random-weights goes with --hf-config, not --hf");
   }
   if (!args.output) throw std::runtime_error("no output file (-o MODEL.fb)");
+  if (args.min_cosine && !args.verify)
+    throw std::runtime_error("--min-cosine goes with --verify DIR");
   return args;
 }
 
@@ -235,7 +252,7 @@ int run_onnx(const Args& args) {
   return 0;
 }
 
-int run(const Args& args) {
+int convert(const Args& args) {
   if (args.onnx) return run_onnx(args);
   const auto start = std::chrono::steady_clock::now();
   hf::BertConfig config;
@@ -276,6 +293,12 @@ int run(const Args& args) {
               std::string(hf::architecture_name(config.architecture)).c_str(), graph.ops.size(),
               static_cast<double>(fs::file_size(*args.output)) / 1e6, seconds);
   return 0;
+}
+
+int run(const Args& args) {
+  const int status = convert(args);
+  if (status != 0 || !args.verify) return status;
+  return verify_precisions(*args.output, {*args.verify, args.min_cosine}) ? 0 : 1;
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // GEMM throughput of the JIT MatMul against this machine's measured FMA
-// peak. Not a test: run build-jit/bin/gemm_bench (MINIRT_MAX_ISA applies).
+// peak. Not a test: run build/bin/gemm_bench (MINIRT_MAX_ISA applies).
+// `gemm_bench --peak` prints only the per-core peaks as one JSON line
+// (bench/e2e/compare.sh reads the int8 one).
 //
 // Peak: a JIT loop of 12 independent FMA chains on one core, the widest
-// vectors the ISA in use has (best of 30 short trials). GEMM: the BERT shapes, median of repeated
-// runs, on 1 and 2 threads; the target is K=768, N=3072, M=128 on one thread.
+// vectors the ISA in use has (best of 30 short trials); the int8 peak is the
+// same loop of vpdpbusd (64 multiply-adds per zmm instruction). GEMM: the BERT shapes, median of
+// repeated runs, on 1 and 2 threads; the target is K=768, N=3072, M=128 on one thread.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,8 +34,12 @@ double seconds_since(Clock::time_point start) {
 // kIterations x kChains independent FMAs on the widest vectors of the ISA.
 class FmaPeakKernel final : public jit::JitKernel {
  public:
-  explicit FmaPeakKernel(CpuIsa isa) : jit::JitKernel("fma_peak", isa) {}
-  int floats_per_fma() const { return isa() >= CpuIsa::kAvx512 ? 16 : 8; }
+  FmaPeakKernel(CpuIsa isa, bool int8) : jit::JitKernel("fma_peak", isa), int8_(int8) {}
+  // Operations (a multiply and an add each) per instruction.
+  int ops_per_instruction() const {
+    const int lanes = isa() >= CpuIsa::kAvx512 ? 16 : 8;
+    return 2 * lanes * (int8_ ? 4 : 1);
+  }
 
  private:
   void generate() override {
@@ -51,14 +58,22 @@ class FmaPeakKernel final : public jit::JitKernel {
     const Vmm mul(kChains), add(kChains + 1);
     for (int i = 0; i < kChains + 2; ++i) vxorps(Vmm(i), Vmm(i), Vmm(i));
     L(loop);
-    for (int i = 0; i < kChains; ++i) vfmadd231ps(Vmm(i), mul, add);
+    for (int i = 0; i < kChains; ++i) {
+      if (int8_) {
+        vpdpbusd(Vmm(i), mul, add);
+      } else {
+        vfmadd231ps(Vmm(i), mul, add);
+      }
+    }
     dec(reg_count);
     jnz(loop);
   }
+  bool int8_;
 };
 
-double fma_peak_gflops(CpuIsa isa) {
-  FmaPeakKernel kernel(isa);
+// GFLOP/s (GOP/s for int8) of one core.
+double peak_gflops(CpuIsa isa, bool int8) {
+  FmaPeakKernel kernel(isa, int8);
   std::string error;
   if (!kernel.create(&error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
@@ -69,7 +84,7 @@ double fma_peak_gflops(CpuIsa isa) {
   for (int trial = 0; trial < kPeakTrials; ++trial) {
     const auto start = Clock::now();
     fn(kPeakIterations);
-    const double flops = 2.0 * kChains * kernel.floats_per_fma() * kPeakIterations;
+    const double flops = 1.0 * kChains * kernel.ops_per_instruction() * kPeakIterations;
     best = std::max(best, flops / seconds_since(start) * 1e-9);
   }
   return best;
@@ -95,14 +110,21 @@ Timing time_matmul(const cpu::MatMul& matmul, const std::vector<float>& src,
   return {times[times.size() / 2], *std::min_element(times.begin(), times.end())};
 }
 
-int main() {
+int main(int argc, char** argv) {
   const CpuIsa isa = cpu_isa_in_use();
+  if (argc == 2 && std::string(argv[1]) == "--peak") {
+    std::printf("{\"isa\": \"%s\", \"fp32_gflops\": %.1f", cpu_isa_name(isa),
+                isa >= CpuIsa::kAvx2 ? peak_gflops(isa, false) : 0.0);
+    if (isa >= CpuIsa::kAvx512Vnni) std::printf(", \"int8_gops\": %.1f", peak_gflops(isa, true));
+    std::printf("}\n");
+    return 0;
+  }
   if (isa < CpuIsa::kAvx2) {
     std::printf("ISA in use is %s: no JIT GEMM to measure\n", cpu_isa_name(isa));
     return 0;
   }
   std::printf("ISA in use: %s\n", cpu_isa_name(isa));
-  const double peak = fma_peak_gflops(isa);
+  const double peak = peak_gflops(isa, false);
   std::printf("FMA peak, one core: %.1f GFLOP/s\n\n", peak);
 
   struct Shape {
@@ -138,4 +160,4 @@ int main() {
 }  // namespace
 }  // namespace minirt
 
-int main() { return minirt::main(); }
+int main(int argc, char** argv) { return minirt::main(argc, argv); }
