@@ -256,6 +256,9 @@ HttpFrontend::HttpFrontend(InferenceService& service, const HttpOptions& options
   const int threads = options.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(options.max_request_bytes);
+  // An idle keep-alive connection holds a worker; at shutdown, the drain
+  // waits for it to time out.
+  s.set_keep_alive_timeout(2);
   const std::string model_path = R"(/v2/models/([^/]+)(?:/versions/([^/]+))?)";
 
   s.Get("/v2/health/live", [](const httplib::Request&, httplib::Response& res) {
