@@ -99,13 +99,14 @@ int serve(const Flags& flags) {
   log_event("info", "shutdown_started",
             {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   // New inference requests get 503 / UNAVAILABLE and readiness turns false;
-  // the listeners close once the requests in flight have their answers.
+  // the batchers run what is queued at once (no waiting for company) and
+  // stop; then the listeners close once every answer is written.
   service.stop_accepting();
+  repository.drain();
   const auto grace = std::chrono::seconds(flags.integer("--drain-timeout-s", 0, 3600));
   http.stop();
   grpc.stop(std::chrono::duration_cast<std::chrono::milliseconds>(grace));
   http_thread.join();
-  repository.drain();
   log_event("info", "shutdown_complete");
   return 0;
 }
