@@ -11,11 +11,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
-                nlohmann-json3-dev libonnx-testdata unicode-data python3-onnx python3-numpy
+                nlohmann-json3-dev libonnx-testdata unicode-data python3-onnx python3-numpy \
+                libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
+.PHONY: all deps build test serve-test-deps test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
         demo bench clean
 
 all: build
@@ -33,7 +34,11 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-test: build
+# tests/serve's Node clients (package-lock.json), for minirt-serve's tests.
+serve-test-deps:
+	@test -d tests/serve/node_modules/@grpc/grpc-js || npm ci --prefix tests/serve --no-audit --no-fund
+
+test: build serve-test-deps
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,

@@ -1,0 +1,34 @@
+// Checks a request's input tensors against a model and turns them into
+// tokens, the same way for HTTP and gRPC: names, datatypes, shapes (padded
+// [B,S] or 1-D [S]: one sequence), sizes against the model's max batch and
+// seq, and every value against the input's bounds (ids under the vocabulary,
+// the mask 0/1), so a batch never fails for one request's data.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "serve/inference.h"
+#include "serve/model_repository.h"
+
+namespace minirt::serve {
+
+// One input tensor as a front end decoded it.
+struct RawInput {
+  std::string name;
+  std::string datatype;  // "INT64", "BYTES", ...
+  std::vector<int64_t> shape;
+  std::vector<int64_t> values;  // the data when datatype is INT64
+};
+
+// Fills `tokens` or returns kInvalidArgument naming the input at fault.
+Status decode_tokens(const ServedModel& model, std::vector<RawInput>& inputs, TokenBlock* tokens);
+
+// kInvalidArgument naming the first name that is not an output of the model.
+Status check_requested_outputs(const ServedModel& model, const std::vector<std::string>& names);
+
+// The number of elements of a shape, or -1 when a dim is negative or the
+// product passes `limit`.
+int64_t element_count(const std::vector<int64_t>& shape, int64_t limit);
+
+}  // namespace minirt::serve

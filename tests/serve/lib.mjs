@@ -1,0 +1,213 @@
+// Shared by the serve tests and the load bench: start minirt-serve on free
+// loopback ports, talk to it over HTTP (Node's fetch) and gRPC (@grpc/grpc-js
+// over the repo's .proto), and convert models with minirt-convert.
+import { spawn, execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+let grpc, protoLoader;
+try {
+  grpc = require("@grpc/grpc-js");
+  protoLoader = require("@grpc/proto-loader");
+} catch (e) {
+  console.error(
+    "FAIL: the Node clients are not installed: run `npm ci --prefix tests/serve` (make test does).\n" +
+      e.message);
+  process.exit(1);
+}
+export { grpc };
+
+export function env(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`FAIL: ${name} is not set (ctest sets it; see tests/serve/CMakeLists.txt)`);
+    process.exit(1);
+  }
+  return v;
+}
+
+export const sourceDir = () => env("MINIRT_SOURCE_DIR");
+export const binaryDir = () => env("MINIRT_BINARY_DIR");
+
+export function tempDir(tag) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `minirt-serve-${tag}-`));
+}
+
+// Converts an HF checkpoint folder to dir/name.fb (and writes dir/name.json when config given).
+export function convertModel(hfDir, dir, name, config, extra = []) {
+  const out = path.join(dir, `${name}.fb`);
+  execFileSync(env("MINIRT_CONVERT"), ["--hf", hfDir, "-o", out, ...extra], { stdio: "pipe" });
+  if (config) fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
+  return out;
+}
+
+// Starts the server on free ports; resolves once its "listening" log line is out.
+export async function startServer(modelsDir, extraArgs = []) {
+  const child = spawn(env("MINIRT_SERVE"),
+                      ["--models", modelsDir, "--host", "127.0.0.1", "--port", "0", "--grpc-port", "0",
+                       ...extraArgs],
+                      { stdio: ["ignore", "ignore", "pipe"] });
+  const logs = [];
+  let buffered = "";
+  const listening = new Promise((resolve, reject) => {
+    child.stderr.on("data", (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          reject(new Error(`server log line is not JSON: ${line}`));
+          continue;
+        }
+        logs.push(event);
+        if (event.event === "listening") resolve(event);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening: ` +
+                                                 JSON.stringify(logs))));
+  });
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const info = await listening;
+  const server = {
+    child, logs, exited,
+    http: `http://127.0.0.1:${info.http_port}`,
+    grpcAddress: `127.0.0.1:${info.grpc_port}`,
+    models: info.models,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+  return server;
+}
+
+export function grpcClient(address) {
+  const def = protoLoader.loadSync(path.join(sourceDir(), "serve/proto/open_inference.proto"), {
+    keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true,
+  });
+  const proto = grpc.loadPackageDefinition(def).inference;
+  const client = new proto.GRPCInferenceService(address, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": -1, "grpc.max_send_message_length": -1,
+  });
+  // Promise wrappers: call(name, request, {deadlineMs}) -> response, or throws the gRPC error.
+  client.call = (method, request, options = {}) => new Promise((resolve, reject) => {
+    const callOptions = options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {};
+    client[method](request, callOptions, (err, response) => (err ? reject(err) : resolve(response)));
+  });
+  return client;
+}
+
+// A JSON infer request for one block of tokens ({shape, input_ids, attention_mask?, token_type_ids?}).
+export function inferBody(block, extra = {}) {
+  const inputs = [];
+  for (const name of ["input_ids", "attention_mask", "token_type_ids"]) {
+    if (block[name]) inputs.push({ name, datatype: "INT64", shape: block.shape, data: block[name] });
+  }
+  return { inputs, ...extra };
+}
+
+export async function httpInfer(server, model, body, init = {}) {
+  const res = await fetch(`${server.http}/v2/models/${model}/infer`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body), ...init,
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON: the test looks at text */ }
+  return { status: res.status, json, text };
+}
+
+export function grpcInferRequest(model, block) {
+  const inputs = [];
+  for (const name of ["input_ids", "attention_mask", "token_type_ids"]) {
+    if (block[name]) {
+      inputs.push({ name, datatype: "INT64", shape: block.shape, contents: { int64_contents: block[name] } });
+    }
+  }
+  return { model_name: model, inputs };
+}
+
+// The outputs of a gRPC infer response as {name: {shape, data: Float32Array}}.
+export function grpcOutputs(response) {
+  const out = {};
+  response.outputs.forEach((t, i) => {
+    const raw = response.raw_output_contents[i];
+    const copy = new Uint8Array(raw); // aligned
+    out[t.name] = { shape: t.shape.map(Number), data: new Float32Array(copy.buffer, 0, copy.byteLength / 4) };
+  });
+  return out;
+}
+
+export function httpOutputs(json) {
+  const out = {};
+  for (const t of json.outputs) out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
+  return out;
+}
+
+// Deterministic token blocks: ids under `vocab`, padded rows ending in mask 0.
+export function makeBlock(rowLengths, seq, vocab, seed, oneD = false) {
+  let state = seed >>> 0;
+  const next = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const ids = [], mask = [], types = [];
+  for (const len of rowLengths) {
+    for (let j = 0; j < seq; ++j) {
+      ids.push(j < len ? 1 + Math.floor(next() * (vocab - 1)) : 0);
+      mask.push(j < len ? 1 : 0);
+      types.push(j < len && j >= len / 2 ? 1 : 0);
+    }
+  }
+  return { shape: oneD ? [seq] : [rowLengths.length, seq], input_ids: ids, attention_mask: mask, token_type_ids: types };
+}
+
+// The library's outputs for each block (tests/serve/serve_reference.cpp).
+export function libraryOutputs(modelPath, blocks) {
+  const text = execFileSync(env("SERVE_REFERENCE"),
+                            { input: JSON.stringify({ model: modelPath, cases: blocks }), maxBuffer: 1 << 30 });
+  return JSON.parse(text).map((outs) => {
+    const m = {};
+    for (const o of outs) m[o.name] = { shape: o.shape, data: Float32Array.from(o.data) };
+    return m;
+  });
+}
+
+// Max |a - b| over two {name: {shape, data}} maps; shapes must agree (a 1-D
+// request's shapes drop the library's batch dim of 1).
+export function maxDifference(got, want, oneD) {
+  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+  let worst = 0;
+  for (const name of Object.keys(want)) {
+    const wantShape = oneD ? want[name].shape.slice(1) : want[name].shape;
+    assert.deepEqual(got[name].shape, wantShape, `${name} shape`);
+    assert.equal(got[name].data.length, want[name].data.length);
+    for (let i = 0; i < want[name].data.length; ++i) {
+      worst = Math.max(worst, Math.abs(got[name].data[i] - want[name].data[i]));
+    }
+  }
+  return worst;
+}
+
+export function metricValue(text, name, labels) {
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${name}{${labels}}`)) return Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return 0;
+}
+
+export async function metrics(server) {
+  return (await fetch(`${server.http}/metrics`)).text();
+}
+
+export function rssKiB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
