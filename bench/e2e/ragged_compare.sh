@@ -9,7 +9,8 @@
 #
 # MODEL_DIR is a materialized shared model (config.json, model.safetensors,
 # model.onnx + model.onnx.data). The HF checkpoint is converted with room for
-# the batches (--max-batch 512, --max-seq 256, --max-tokens N); minirt writes
+# the batches (--max-batch 512, --max-seq 256 or the model's max positions,
+# --max-tokens N); minirt writes
 # each mix's batches (--dump-batches) and ONNX Runtime (ort_bench.js
 # --batches) replays them. Each round runs the three alternately; the medians
 # over rounds of tokens/s are printed with ragged / padded and ragged / ORT.
@@ -47,12 +48,14 @@ done
 name=$(basename "$model_dir")
 work="$build/bench-ragged"
 mkdir -p "$work"
+config() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$model_dir/config.json" "$1"; }
+vocab=$(config vocab_size)
+max_seq=$(( $(config max_position_embeddings) < 256 ? $(config max_position_embeddings) : 256 ))
 fb="$work/$name-t$batch_tokens.fb"
 if [ ! -f "$fb" ] || [ "$model_dir/model.safetensors" -nt "$fb" ] || [ "$build/bin/minirt-convert" -nt "$fb" ]; then
-  "$build/bin/minirt-convert" --hf "$model_dir" -o "$fb" --max-batch 512 --max-seq 256 \
+  "$build/bin/minirt-convert" --hf "$model_dir" -o "$fb" --max-batch 512 --max-seq "$max_seq" \
     --max-tokens "$batch_tokens" >/dev/null
 fi
-vocab=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["vocab_size"])' "$model_dir/config.json")
 # Captured whole before python3 reads it, so the interpreter never runs beside a timing.
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -175,6 +177,85 @@ TEST_CASE("ragged: every shared model equals the padded path at every valid posi
   }
   check_model(std::string(MINIRT_SOURCE_DIR) + "/../shared/models/trained-l3-h256",
               "trained-l3-h256", 128);
+}
+
+TEST_CASE("ragged: minirt run --refs --ragged strips the padding and passes on every model") {
+  std::vector<std::string> dirs = {test::repo_path("tests/data/bert-tiny"),
+                                   test::repo_path("tests/data/bert-tiny-cls")};
+  if (test::shared_models_present())
+    for (const char* name : {"minilm-l3-384", "bert-3l-768"})
+      dirs.push_back(test::shared_model_dir(name));
+  for (const std::string& dir : dirs) {
+    const std::string fb = std::string(MINIRT_BINARY_DIR) + "/ragged_refs.fb";
+    test::convert_hf(dir, fb, "--max-batch 4 --max-seq 128");
+    const test::CommandResult r = test::run_command(test::bin("minirt") + " run " + fb +
+                                                    " --refs " + dir + "/refs --ragged");
+    INFO(dir << "\n" << r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("PASS") != std::string::npos);
+    CHECK(r.output.find("case2") != std::string::npos);  // the padded case ran too
+  }
+}
+
+TEST_CASE("ragged: minirt run --bench --lengths, --length-mix, --padded and their errors") {
+  const std::string fb = std::string(MINIRT_BINARY_DIR) + "/ragged_cli.fb";
+  test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb,
+                   "--max-batch 16 --max-seq 64 --max-tokens 300");
+  const std::string run = test::bin("minirt") + " run " + fb + " --bench ";
+  for (const char* mode : {"", " --padded"}) {
+    const test::CommandResult lengths =
+        test::run_command(run + "--lengths 7,12,1,64 --iters 3 --warmup 1 --json" + mode);
+    INFO(lengths.output);
+    REQUIRE(lengths.exit_code == 0);
+    for (const char* key : {"\"batches\": 1", "\"sequences\": 4", "\"tokens\": 84",
+                            "\"runs\": 3", "\"tokens_per_s\"", "\"sequences_per_s\"",
+                            "\"p99_us\""})
+      CHECK(lengths.output.find(key) != std::string::npos);
+    CHECK(lengths.output.find(*mode ? "\"mode\": \"padded\"" : "\"mode\": \"ragged\"") !=
+          std::string::npos);
+  }
+  const std::string dump = std::string(MINIRT_BINARY_DIR) + "/ragged_cli.batches";
+  const test::CommandResult mix = test::run_command(
+      run + "--length-mix " + test::repo_path("bench/length_mixes/search_queries.txt") +
+      " --batch-tokens 100 --batches 5 --iters 5 --warmup 0 --dump-batches " + dump);
+  INFO(mix.output);
+  REQUIRE(mix.exit_code == 0);
+  CHECK(mix.output.find("5 ragged batches") != std::string::npos);
+  CHECK(mix.output.find("tokens/s") != std::string::npos);
+  CHECK(mix.output.find("p90") != std::string::npos);
+  std::ifstream batches(dump);
+  std::string line;
+  int lines = 0;
+  while (std::getline(batches, line)) {
+    ++lines;
+    std::istringstream in(line);
+    int64_t length = 0, tokens = 0, count = 0;
+    while (in >> length) {
+      CHECK((length >= 2 && length <= 20));
+      tokens += length;
+      ++count;
+    }
+    CHECK(tokens <= 100);
+    CHECK(count <= 16);  // the model's max batch: the same batches also run padded
+  }
+  CHECK(lines == 5);
+
+  const std::string bad_mix = std::string(MINIRT_BINARY_DIR) + "/ragged_bad_mix.txt";
+  std::ofstream(bad_mix) << "# a comment\n5 10\n7 x\n";
+  const std::pair<std::string, std::string> errors[] = {
+      {"--length-mix " + bad_mix, "ragged_bad_mix.txt:3: expected 'LENGTH COUNT'"},
+      {"--lengths 7,65", "sequence 1 is 65 tokens long, above the model's max seq 64"},
+      {"--lengths 64,64,64,64,64", "the batch holds 320 tokens, above the model's token budget "
+                                   "of 300"},
+      {"--lengths 7,,3", "--lengths takes positive integers separated by commas"},
+      {"--lengths 7 --length-mix " + bad_mix, "--bench takes one of --lengths or --length-mix"},
+      {"--length-mix /nonexistent.txt", "cannot read length mix '/nonexistent.txt'"}};
+  for (const auto& [flags, message] : errors) {
+    const test::CommandResult r = test::run_command(run + flags);
+    INFO(flags << "\n" << r.output);
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find(message) != std::string::npos);
+  }
 }
 
 TEST_CASE("ragged: a model with generic ops refuses padding-free runs, naming the op") {
