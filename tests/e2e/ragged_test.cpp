@@ -8,8 +8,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -182,18 +182,31 @@ TEST_CASE("ragged: every shared model equals the padded path at every valid posi
 TEST_CASE("ragged: minirt run --refs --ragged strips the padding and passes on every model") {
   std::vector<std::string> dirs = {test::repo_path("tests/data/bert-tiny"),
                                    test::repo_path("tests/data/bert-tiny-cls")};
-  if (test::shared_models_present())
+  if (test::shared_models_present()) {
     for (const char* name : {"minilm-l3-384", "bert-3l-768"})
       dirs.push_back(test::shared_model_dir(name));
-  for (const std::string& dir : dirs) {
-    const std::string fb = std::string(MINIRT_BINARY_DIR) + "/ragged_refs.fb";
-    test::convert_hf(dir, fb, "--max-batch 4 --max-seq 128");
-    const test::CommandResult r = test::run_command(test::bin("minirt") + " run " + fb +
-                                                    " --refs " + dir + "/refs --ragged");
+    dirs.push_back(std::string(MINIRT_SOURCE_DIR) + "/../shared/models/trained-l3-h256");
+  }
+  const std::string fb = std::string(MINIRT_BINARY_DIR) + "/ragged_refs.fb";
+  auto check = [&](const std::string& dir) {
+    const test::CommandResult r =
+        test::run_command(test::bin("minirt") + " run " + fb + " --refs " + dir + "/refs --ragged");
     INFO(dir << "\n" << r.output);
     CHECK(r.exit_code == 0);
     CHECK(r.output.find("PASS") != std::string::npos);
     CHECK(r.output.find("case2") != std::string::npos);  // the padded case ran too
+  };
+  for (const std::string& dir : dirs) {
+    test::convert_hf(dir, fb, "--max-batch 4 --max-seq 128");
+    check(dir);
+  }
+  // Both ONNX exporters' graphs fuse into ops that run padding-free too.
+  for (const char* onnx : {"model.onnx", "model.dynamo.onnx"}) {
+    const test::CommandResult convert =
+        test::run_command(test::bin("minirt-convert") + " " +
+                          test::repo_path("tests/data/bert-tiny/") + onnx + " -o " + fb);
+    REQUIRE(convert.exit_code == 0);
+    check(test::repo_path("tests/data/bert-tiny"));
   }
 }
 
@@ -207,9 +220,8 @@ TEST_CASE("ragged: minirt run --bench --lengths, --length-mix, --padded and thei
         test::run_command(run + "--lengths 7,12,1,64 --iters 3 --warmup 1 --json" + mode);
     INFO(lengths.output);
     REQUIRE(lengths.exit_code == 0);
-    for (const char* key : {"\"batches\": 1", "\"sequences\": 4", "\"tokens\": 84",
-                            "\"runs\": 3", "\"tokens_per_s\"", "\"sequences_per_s\"",
-                            "\"p99_us\""})
+    for (const char* key : {"\"batches\": 1", "\"sequences\": 4", "\"tokens\": 84", "\"runs\": 3",
+                            "\"tokens_per_s\"", "\"sequences_per_s\"", "\"p99_us\""})
       CHECK(lengths.output.find(key) != std::string::npos);
     CHECK(lengths.output.find(*mode ? "\"mode\": \"padded\"" : "\"mode\": \"ragged\"") !=
           std::string::npos);
@@ -245,8 +257,9 @@ TEST_CASE("ragged: minirt run --bench --lengths, --length-mix, --padded and thei
   const std::pair<std::string, std::string> errors[] = {
       {"--length-mix " + bad_mix, "ragged_bad_mix.txt:3: expected 'LENGTH COUNT'"},
       {"--lengths 7,65", "sequence 1 is 65 tokens long, above the model's max seq 64"},
-      {"--lengths 64,64,64,64,64", "the batch holds 320 tokens, above the model's token budget "
-                                   "of 300"},
+      {"--lengths 64,64,64,64,64",
+       "the batch holds 320 tokens, above the model's token budget "
+       "of 300"},
       {"--lengths 7,,3", "--lengths takes positive integers separated by commas"},
       {"--lengths 7 --length-mix " + bad_mix, "--bench takes one of --lengths or --length-mix"},
       {"--length-mix /nonexistent.txt", "cannot read length mix '/nonexistent.txt'"}};
