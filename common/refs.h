@@ -39,7 +39,11 @@ struct RefCaseResult {
 
 // Every subdirectory of dir holding input_*.pb, in name order. Throws Error
 // when dir has no case, an input or output is unknown to the model, or an
-// output's shape differs from the reference.
-std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& dir);
+// output's shape differs from the reference. `ragged` runs each case as a
+// padding-free batch instead (Session::run_ragged): each row's padding, the
+// attention_mask's trailing zeros, is stripped, and only valid positions are
+// compared.
+std::vector<RefCaseResult> run_ref_cases(Session& session, const std::string& dir,
+                                         bool ragged = false);
 
 }  // namespace minirt

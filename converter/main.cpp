@@ -56,6 +56,9 @@ options:
                       output's row cosine, max abs, relative RMS, top-1
                       agreement of logits and Spearman of embeddings
   --min-cosine X      with --verify: exit 1 when a row cosine is under X
+  --max-tokens N      token budget of padding-free (ragged) runs: all their
+                      sequences together (default max batch x max seq); the
+                      arena is planned for it at load
   --allow-nonfinite-weights
                       write weights holding NaN or infinity (refused by
                       default, naming the tensor: a corrupt checkpoint)
@@ -75,6 +78,7 @@ struct Args {
   std::optional<fs::path> output;
   std::optional<int64_t> max_batch;
   std::optional<int64_t> max_seq;
+  std::optional<int64_t> max_tokens;
   bool allow_nonfinite = false;
   std::optional<std::string> verify;
   std::optional<double> min_cosine;
@@ -126,6 +130,8 @@ Args parse_args(int argc, char** argv) {
       args.max_batch = parse_number<int64_t>(arg, value());
     } else if (arg == "--max-seq") {
       args.max_seq = parse_number<int64_t>(arg, value());
+    } else if (arg == "--max-tokens") {
+      args.max_tokens = parse_number<int64_t>(arg, value());
     } else if (arg == "--allow-nonfinite-weights") {
       args.allow_nonfinite = true;
     } else if (arg == "--verify") {
@@ -207,14 +213,20 @@ void check_weights_finite(const minirt::ir::Graph& graph) {
 
 // write_model_file checks the file by loading it, the runtime's limits
 // included: name the planned sizes, which the runtime may find too large.
-void write_model(const minirt::ir::Graph& graph, const EmitOptions& options, const fs::path& path,
-                 bool allow_nonfinite) {
-  if (!allow_nonfinite) check_weights_finite(graph);
+// --max-tokens is set here, after --max-batch and --max-seq, which give its default.
+void write_model(const minirt::ir::Graph& graph, EmitOptions options, const Args& args) {
+  if (!args.allow_nonfinite) check_weights_finite(graph);
+  options.max_tokens = checked_limit(
+      "--max-tokens",
+      args.max_tokens.value_or(std::min<int64_t>(int64_t{options.max_batch} * options.max_seq,
+                                                 std::numeric_limits<int32_t>::max())),
+      std::numeric_limits<int32_t>::max());
   try {
-    write_model_file(graph, options, path);
+    write_model_file(graph, options, *args.output);
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("at --max-batch " + std::to_string(options.max_batch) +
-                             ", --max-seq " + std::to_string(options.max_seq) + ": " + e.what());
+                             ", --max-seq " + std::to_string(options.max_seq) + ", --max-tokens " +
+                             std::to_string(options.max_tokens) + ": " + e.what());
   }
 }
 
@@ -243,7 +255,7 @@ int run_onnx(const Args& args) {
         "(conversion checks every generic op stays in bounds up to it)");
   options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows.value_or(0)),
                                   rows.value_or(std::numeric_limits<int32_t>::max()));
-  write_model(conversion.graph, options, *args.output, args.allow_nonfinite);
+  write_model(conversion.graph, options, args);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: onnx opset %lld, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
@@ -285,7 +297,7 @@ int convert(const Args& args) {
   options.max_seq = checked_limit("--max-seq", max_seq, config.max_position_embeddings);
 
   const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
-  write_model(graph, options, *args.output, args.allow_nonfinite);
+  write_model(graph, options, args);
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,12 +1,15 @@
-// The version written into Model.version by minirt-convert and the only one
-// the runtime accepts. Bump it when a schema change would make old readers
-// misread new files (see the compatibility note in minirt.fbs).
+// The version minirt-convert writes into Model.version, and the newest the
+// runtime reads: it reads every version from kOldestFormatVersion up to this
+// and refuses newer files by their version. Bump it when a schema change
+// would make old readers misread new files (see the compatibility note in
+// minirt.fbs).
 #pragma once
 
 #include <cstdint>
 
 namespace minirt {
 
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kOldestFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;  // 2: Model.max_tokens
 
 }  // namespace minirt

@@ -104,10 +104,10 @@ flatbuffers::DetachedBuffer serialize(const ir::Graph& graph, const EmitOptions&
   }
   auto metadata_vec = b.CreateVector(metadata);
 
-  auto model =
-      fb::CreateModel(b, kFormatVersion, b.CreateString(kProducer), b.CreateString(options.source),
-                      metadata_vec, options.max_batch, options.max_seq, values_vec, buffers_vec,
-                      ops_vec, b.CreateVector(graph.inputs), b.CreateVector(graph.outputs));
+  auto model = fb::CreateModel(
+      b, kFormatVersion, b.CreateString(kProducer), b.CreateString(options.source), metadata_vec,
+      options.max_batch, options.max_seq, values_vec, buffers_vec, ops_vec,
+      b.CreateVector(graph.inputs), b.CreateVector(graph.outputs), options.max_tokens);
   fb::FinishModelBuffer(b, model);
   return b.Release();
 }

@@ -160,15 +160,27 @@ void attend_rows(const HeadView& head, int64_t s, const KeyTile& tile, float sca
   add_weighted_values<V, R>(head, s, tile, weights, rescale);
 }
 
+// Sequence b's first row and length: padded, seq rows from b * seq; ragged,
+// its own rows from cu_seqlens[b].
+struct SequenceRows {
+  int64_t first, length;
+};
+inline SequenceRows sequence_rows(const ref::AttentionArgs& args, int64_t b) {
+  if (!args.cu_seqlens) return {b * args.seq, args.seq};
+  return {args.cu_seqlens[b], args.cu_seqlens[b + 1] - args.cu_seqlens[b]};
+}
+
 template <class V>
 void attend_block(const ref::AttentionArgs& args, int64_t b, int64_t h, int64_t q_begin,
                   int64_t q_end) {
   constexpr int kKeys = kTile<V>;
   const int64_t width = args.num_heads * args.head_dim;
-  const HeadView head{args.qkv + b * args.seq * 3 * width + h * args.head_dim,
-                      args.dst + b * args.seq * width + h * args.head_dim, 3 * width, width,
+  const SequenceRows rows = sequence_rows(args, b);
+  const HeadView head{args.qkv + rows.first * 3 * width + h * args.head_dim,
+                      args.dst + rows.first * width + h * args.head_dim, 3 * width, width,
                       args.head_dim};
-  const float* mask_bias = args.mask_bias + b * args.seq;
+  // A ragged run has no padded keys: every bias is 0.
+  const float* mask_bias = args.cu_seqlens ? nullptr : args.mask_bias + rows.first;
   alignas(64) float keys[kAttentionMaxHeadDim * kKeys];
   alignas(64) float bias[kKeys];
   float row_max[kQueryBlock], row_sum[kQueryBlock];
@@ -177,12 +189,14 @@ void attend_block(const ref::AttentionArgs& args, int64_t b, int64_t h, int64_t 
     row_sum[s - q_begin] = 0.0f;
     for (int64_t d = 0; d < args.head_dim; ++d) head.out(s)[d] = 0.0f;
   }
-  for (int64_t first = 0; first < args.seq; first += kKeys) {
-    const int count = static_cast<int>(std::min<int64_t>(kKeys, args.seq - first));
+  for (int64_t first = 0; first < rows.length; first += kKeys) {
+    const int count = static_cast<int>(std::min<int64_t>(kKeys, rows.length - first));
     for (int t = 0; t < kKeys; ++t) {
       const float* key = t < count ? head.key(first + t) : nullptr;
       for (int64_t d = 0; d < args.head_dim; ++d) keys[d * kKeys + t] = key ? key[d] : 0.0f;
-      bias[t] = key ? mask_bias[first + t] : -std::numeric_limits<float>::infinity();
+      bias[t] = !key        ? -std::numeric_limits<float>::infinity()
+                : mask_bias ? mask_bias[first + t]
+                            : 0.0f;
     }
     const KeyTile tile{keys, bias, first, count};
     for (int64_t s = q_begin; s < q_end; s += kRows) {
@@ -215,9 +229,12 @@ void attention_kernel(const ref::AttentionArgs& args, Parallel& parallel) {
   parallel.for_range(args.batch * args.num_heads * blocks, 1, [&](int64_t begin, int64_t end) {
     for (int64_t task = begin; task < end; ++task) {
       const int64_t block = task % blocks, h = task / blocks % args.num_heads;
+      const int64_t b = task / (blocks * args.num_heads);
       const int64_t q_begin = block * kQueryBlock;
-      attend_block<V>(args, task / (blocks * args.num_heads), h, q_begin,
-                      std::min(args.seq, q_begin + kQueryBlock));
+      // Ragged: blocks count for the longest sequence; shorter ones have fewer.
+      const int64_t length = sequence_rows(args, b).length;
+      if (q_begin < length)
+        attend_block<V>(args, b, h, q_begin, std::min(length, q_begin + kQueryBlock));
     }
   });
 }

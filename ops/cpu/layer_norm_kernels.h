@@ -12,6 +12,7 @@
 #pragma once
 
 #include "ops/cpu/isa_target.h"
+#include "ops/sequences.h"
 
 namespace minirt::cpu {
 namespace {
@@ -76,18 +77,21 @@ void embed_layer_norm_kernel(const ref::EmbedLayerNormArgs& args, Parallel& para
   const int64_t hidden = args.hidden;
   // HF's additive mask, as ref::embed_layer_norm: the lowest float for a padded key.
   constexpr float kMaskedBias = std::numeric_limits<float>::lowest();
-  parallel.for_range(
-      args.batch * args.seq, layer_norm_grain(hidden), [&](int64_t begin, int64_t end) {
-        for (int64_t token = begin; token < end; ++token) {
-          const int64_t type = args.token_type_ids ? args.token_type_ids[token] : 0;
-          layer_norm_row<V>(args.word + args.input_ids[token] * hidden,
-                            args.position + token % args.seq * hidden,
-                            args.token_type + type * hidden, args.gamma, args.beta, hidden,
-                            args.epsilon, args.dst + token * hidden);
-          const bool attended = !args.attention_mask || args.attention_mask[token] != 0;
-          args.mask_bias[token] = attended ? 0.0f : kMaskedBias;
-        }
-      });
+  const int64_t rows = args.cu_seqlens ? args.cu_seqlens[args.batch] : args.batch * args.seq;
+  parallel.for_range(rows, layer_norm_grain(hidden), [&](int64_t begin, int64_t end) {
+    // Ragged: positions restart per sequence, and there is no mask.
+    PositionCursor cursor(args.cu_seqlens, args.batch, begin);
+    for (int64_t token = begin; token < end; ++token) {
+      const int64_t position = args.cu_seqlens ? cursor.position(token) : token % args.seq;
+      const int64_t type = args.token_type_ids ? args.token_type_ids[token] : 0;
+      layer_norm_row<V>(args.word + args.input_ids[token] * hidden,
+                        args.position + position * hidden, args.token_type + type * hidden,
+                        args.gamma, args.beta, hidden, args.epsilon, args.dst + token * hidden);
+      if (args.cu_seqlens) continue;
+      const bool attended = !args.attention_mask || args.attention_mask[token] != 0;
+      args.mask_bias[token] = attended ? 0.0f : kMaskedBias;
+    }
+  });
 }
 
 }  // namespace

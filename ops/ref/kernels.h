@@ -14,6 +14,9 @@ namespace minirt::ref {
 // hidden[b,s,:] = LN(word[ids[b,s]] + position[s] + token_type[types[b,s]])
 // mask_bias[b,s] = 0 where attention_mask is 1, lowest float where it is 0.
 // token_type_ids == nullptr means all zeros; attention_mask == nullptr all ones.
+// Ragged (cu_seqlens set): ids, types, dst hold cu_seqlens[batch] packed rows,
+// positions restart at 0 in each sequence, seq is the longest sequence, and
+// attention_mask and mask_bias are unused (a ragged run has no padding).
 struct EmbedLayerNormArgs {
   const int64_t* input_ids = nullptr;
   const int64_t* token_type_ids = nullptr;
@@ -25,8 +28,9 @@ struct EmbedLayerNormArgs {
   const float* beta = nullptr;        // [hidden]
   int64_t batch = 0, seq = 0, hidden = 0;
   float epsilon = 1e-12f;
-  float* dst = nullptr;        // [batch, seq, hidden]
-  float* mask_bias = nullptr;  // [batch, seq]
+  float* dst = nullptr;                 // [batch, seq, hidden]
+  float* mask_bias = nullptr;           // [batch, seq]
+  const int32_t* cu_seqlens = nullptr;  // [batch + 1] token offsets of a ragged run
 };
 void embed_layer_norm(const EmbedLayerNormArgs& args, Parallel& parallel);
 
@@ -67,13 +71,15 @@ struct AddLayerNormArgs {
 };
 void add_layer_norm(const AddLayerNormArgs& args, Parallel& parallel);
 
-// dst[b,:] = tanh(hidden[b,0,:] x weight^T + bias)
+// dst[b,:] = tanh(hidden[b,0,:] x weight^T + bias); ragged (cu_seqlens set):
+// the first token of sequence b is packed row cu_seqlens[b].
 struct PoolerArgs {
   const float* hidden = nullptr;  // [batch, seq, hidden_size]
   const float* weight = nullptr;  // [hidden_size, hidden_size]
   const float* bias = nullptr;    // [hidden_size]
   float* dst = nullptr;           // [batch, hidden_size]
   int64_t batch = 0, seq = 0, hidden_size = 0;
+  const int32_t* cu_seqlens = nullptr;  // [batch + 1] token offsets of a ragged run
 };
 void pooler(const PoolerArgs& args, Parallel& parallel);
 

@@ -162,6 +162,16 @@ minirt_status* minirt_model_limits(const minirt_model* model, int64_t* max_batch
   });
 }
 
+minirt_status* minirt_model_max_tokens(const minirt_model* model, int64_t* max_tokens) {
+  clear(max_tokens);
+  return guarded([&] {
+    require(model, "minirt_model_max_tokens", "model");
+    require(max_tokens, "minirt_model_max_tokens", "max_tokens");
+    const minirt::ModelSummary summary = model->model->summary();
+    *max_tokens = summary.ragged_refusal.empty() ? summary.max_tokens : 0;
+  });
+}
+
 void minirt_model_release(minirt_model* model) { delete model; }
 
 minirt_status* minirt_session_options_create(minirt_session_options** out) {
@@ -253,6 +263,28 @@ minirt_status* minirt_session_run_padded(minirt_session* session, const int64_t*
     session->outputs = session->session.run({.input_ids = tensor(input_ids),
                                              .attention_mask = tensor(attention_mask),
                                              .token_type_ids = tensor(token_type_ids)});
+  });
+}
+
+minirt_status* minirt_session_run_ragged(minirt_session* session, const int64_t* input_ids,
+                                         int64_t num_tokens, const int64_t* cu_seqlens,
+                                         int64_t num_sequences, const int64_t* token_type_ids) {
+  if (session) session->outputs = {};
+  return guarded([&] {
+    require(session, "minirt_session_run_ragged", "session");
+    require(input_ids, "minirt_session_run_ragged", "input_ids");
+    require(cu_seqlens, "minirt_session_run_ragged", "cu_seqlens");
+    if (num_tokens < 1 || num_sequences < 1)
+      throw InvalidArgument{
+          "minirt_session_run_ragged: num_tokens and num_sequences must be >= 1, got " +
+          std::to_string(num_tokens) + " tokens in " + std::to_string(num_sequences) +
+          " sequences"};
+    const auto tokens = static_cast<size_t>(num_tokens);
+    session->outputs = session->session.run_ragged(
+        {.input_ids = {input_ids, tokens},
+         .cu_seqlens = {cu_seqlens, static_cast<size_t>(num_sequences) + 1},
+         .token_type_ids = token_type_ids ? std::span<const int64_t>(token_type_ids, tokens)
+                                          : std::span<const int64_t>()});
   });
 }
 

@@ -1,58 +1,23 @@
-// minirt run --bench: latency and memory of one (batch, seq) shape.
-#include <sys/resource.h>
-
+// minirt run --bench: latency and memory of one (batch, seq) shape; with
+// --lengths or --length-mix, bench_ragged.cpp's variable-length batches.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <numeric>
-#include <random>
-#include <thread>
 
 #include "minirt/minirt.h"
 #include "runtime/cli/args.h"
+#include "runtime/cli/bench_stats.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/op_profile_table.h"
 
 namespace minirt::cli {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double micros_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-double percentile(const std::vector<double>& sorted, double p) {
-  const double rank = p * static_cast<double>(sorted.size() - 1);
-  const size_t lo = static_cast<size_t>(rank);
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - static_cast<double>(lo));
-}
-
-size_t peak_resident_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<size_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
-}
-
-// Token ids drawn uniformly from the model's vocabulary, fixed seed.
-std::vector<int64_t> random_ids(const ModelSummary& s, int64_t count) {
-  int64_t bound = 1;
-  for (const InputInfo& in : s.inputs)
-    if (in.name == "input_ids") bound = std::max<int64_t>(in.index_bound, 1);
-  std::mt19937_64 rng(42);
-  std::uniform_int_distribution<int64_t> pick(0, bound - 1);
-  std::vector<int64_t> ids(static_cast<size_t>(count));
-  for (int64_t& id : ids) id = pick(rng);
-  return ids;
-}
-
-}  // namespace
 
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(
-      argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision", "--device"},
-      {"--bench", "--json", "--profile"});
+  for (const std::string& arg : argv)
+    if (arg == "--lengths" || arg == "--length-mix") return command_bench_ragged(model_path, argv);
+  const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision",
+                          "--device"},
+                  {"--bench", "--json", "--profile"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();

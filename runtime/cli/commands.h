@@ -8,6 +8,8 @@ namespace minirt::cli {
 
 int command_info(const std::vector<std::string>& argv);
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv);
+// --bench with --lengths or --length-mix: variable-length batches, ragged or --padded.
+int command_bench_ragged(const std::string& model_path, const std::vector<std::string>& argv);
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv);
 
 }  // namespace minirt::cli

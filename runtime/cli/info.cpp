@@ -35,8 +35,14 @@ int command_info(const std::vector<std::string>& argv) {
   for (const auto& [key, value] : s.metadata)
     std::printf("  %-24s %s\n", key.c_str(), value.c_str());
   std::printf(
-      "max batch %d, max seq %d\nweights   %zu bytes\narena     %zu bytes at max batch and seq\n",
+      "max batch %d, max seq %d\nweights   %zu bytes\narena     %zu bytes at max batch and seq "
+      "(and max tokens)\n",
       s.max_batch, s.max_seq, s.weight_bytes, model->arena_bytes());
+  if (s.ragged_refusal.empty())
+    std::printf("ragged    up to %lld tokens per padding-free batch (max tokens)\n",
+                static_cast<long long>(s.max_tokens));
+  else
+    std::printf("ragged    no: %s\n", s.ragged_refusal.c_str());
   for (const InputInfo& in : s.inputs) {
     if (in.binary)
       std::printf("input     %s: 0 or 1\n", in.name.c_str());

@@ -11,18 +11,27 @@ namespace {
 constexpr const char* kUsage = R"(usage:
   minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
                        [--profile] [--precision fp32|bf16|int8] [--device cpu|cuda]
-  minirt run MODEL.fb --refs DIR [--tol T] [--threads N] [--precision fp32|bf16|int8]
+  minirt run MODEL.fb --bench --lengths L1,L2,... | --length-mix FILE [--batch-tokens N]
+                       [--batches N] [--padded] [--dump-batches FILE] [--threads N] [--warmup N]
+                       [--iters N] [--json] [--precision fp32|bf16|int8]
+  minirt run MODEL.fb --refs DIR [--ragged] [--tol T] [--threads N] [--precision fp32|bf16|int8]
                       [--device cpu|cuda] [--min-cosine X]
   minirt info MODEL.fb [--plan]
 
 run --bench   latency percentiles, throughput, cold start, memory;
               --profile adds each op's time per run, longest first
+  --lengths   one padding-free batch of these sequence lengths
+  --length-mix  a histogram file ("LENGTH COUNT" lines) replayed as --batches
+              batches (default 32) of at most --batch-tokens tokens (default the
+              model's max tokens) and max batch sequences; sequences/s, tokens/s
+              and per-batch latency; --padded runs the same batches padded
 run --refs    runs every case in DIR (input_K.pb / output_K.pb, ONNX TensorProto)
-              and fails past the max abs error T (default 1e-4); with bf16 or
-              int8 also reports each output against fp32 on the same inputs
-              (row cosine, max abs, relative RMS, top-1 agreement of logits,
-              Spearman of embeddings' pairwise cosines) and fails when a
-              cosine is under --min-cosine
+              and fails past the max abs error T (default 1e-4); --ragged runs
+              each case padding-free (padding stripped by the mask) and compares
+              the valid positions; with bf16 or int8 also reports each output
+              against fp32 on the same inputs (row cosine, max abs, relative RMS,
+              top-1 agreement of logits, Spearman of embeddings' pairwise
+              cosines) and fails when a cosine is under --min-cosine
 info          config, op list and sizes; --plan dumps the arena plan
 
 --precision   bf16: MatMuls in bfloat16, fp32 accumulation (AVX512-BF16);

@@ -1,6 +1,8 @@
 // minirt run --refs: max abs error per output against reference cases; for
 // a reduced --precision also the precision guard against fp32 on the same
-// inputs (common/precision_report.h), failing below --min-cosine.
+// inputs (common/precision_report.h), failing below --min-cosine; --ragged
+// runs each case padding-free (padding stripped by the mask) and compares
+// the valid positions.
 #include "common/refs.h"
 
 #include <cstdio>
@@ -12,7 +14,8 @@
 namespace minirt::cli {
 
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv) {
-  const Args args(argv, {"--refs", "--tol", "--threads", "--precision", "--min-cosine", "--device"}, {});
+  const Args args(argv, {"--refs", "--tol", "--threads", "--precision", "--min-cosine", "--device"},
+                  {"--ragged"});
   const double tolerance = args.real("--tol", 1e-4);
   const Precision precision = precision_flag(args);
   if (args.has("--min-cosine") && precision == Precision::kFloat32)
@@ -23,7 +26,8 @@ int command_refs(const std::string& model_path, const std::vector<std::string>& 
   const std::shared_ptr<const Model> model = Model::load(model_path);
   Session session(model, {.threads = threads, .precision = precision, .device = device_flag(args)});
   bool pass = true;
-  for (const RefCaseResult& result : run_ref_cases(session, args.str("--refs", ""))) {
+  for (const RefCaseResult& result :
+       run_ref_cases(session, args.str("--refs", ""), args.has("--ragged"))) {
     std::printf("%-8s [%lld,%lld]", result.case_name.c_str(), static_cast<long long>(result.batch),
                 static_cast<long long>(result.seq));
     for (const RefOutputError& out : result.outputs) {

@@ -1,6 +1,7 @@
 #include "runtime/cpu/cpu_op.h"
 #include "runtime/cpu/shared_matmul.h"
 #include "runtime/exec/fused_args.h"
+#include "runtime/model/ragged_support.h"
 
 namespace minirt {
 namespace {
@@ -10,10 +11,14 @@ namespace {
 class MatMulOp final : public CpuOp {
  public:
   explicit MatMulOp(const CpuOpSetup& s) : op_(s.bound), scratch_(s.scratch) {
-    const RunShape at_max(s.bound.model().max_batch, s.bound.model().max_seq);
-    const ref::MatMulArgs max = matmul_args(op_, at_max);
+    const Model::Impl& model = s.bound.model();
+    const ref::MatMulArgs max = matmul_args(op_, RunShape(model.max_batch, model.max_seq));
+    // Scratch rows for the larger of a padded and a ragged run at their maxima.
+    const int64_t max_rows = model.ragged_refusal.empty()
+                                 ? std::max(max.m, matmul_args(op_, ragged_at_max(model)).m)
+                                 : max.m;
     jit_ = shared_matmul(
-        s, {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max.m);
+        s, {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max_rows);
   }
 
   void run(const RunShape& run, Parallel& parallel) override {

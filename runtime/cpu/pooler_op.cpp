@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <vector>
 
 #include "runtime/cpu/cpu_op.h"
@@ -13,8 +14,12 @@ namespace {
 class PoolerOp final : public CpuOp {
  public:
   explicit PoolerOp(const CpuOpSetup& s) : op_(s.bound), scratch_(s.scratch) {
-    const int64_t max_batch = s.bound.model().max_batch;
-    const ref::PoolerArgs max = pooler_args(op_, RunShape(max_batch, s.bound.model().max_seq));
+    const Model::Impl& model = s.bound.model();
+    // A ragged run may hold up to max_tokens sequences (of one token each).
+    const int64_t max_batch = model.ragged_refusal.empty()
+                                  ? std::max<int64_t>(model.max_batch, model.max_tokens)
+                                  : model.max_batch;
+    const ref::PoolerArgs max = pooler_args(op_, RunShape(max_batch, model.max_seq));
     jit_ = shared_matmul(
         s, {max.weight, max.bias, max.hidden_size, max.hidden_size, Activation::kTanh, false},
         max_batch);
@@ -25,7 +30,8 @@ class PoolerOp final : public CpuOp {
     const ref::PoolerArgs args = pooler_args(op_, run);
     if (!jit_) return ref::pooler(args, parallel);
     for (int64_t b = 0; b < args.batch; ++b) {
-      const float* first_token = args.hidden + b * args.seq * args.hidden_size;  // [CLS]
+      const int64_t first_row = args.cu_seqlens ? args.cu_seqlens[b] : b * args.seq;
+      const float* first_token = args.hidden + first_row * args.hidden_size;  // [CLS]
       std::copy_n(first_token, args.hidden_size, first_tokens_.data() + b * args.hidden_size);
     }
     jit_->run(first_tokens_.data(), nullptr, args.dst, args.batch, parallel, scratch_.data());
@@ -35,7 +41,7 @@ class PoolerOp final : public CpuOp {
   BoundOp op_;
   const ScratchBuffer& scratch_;
   std::shared_ptr<const cpu::MatMul> jit_;  // shared by the model's sessions
-  std::vector<float> first_tokens_;         // [max_batch, hidden_size]
+  std::vector<float> first_tokens_;         // [max sequences, hidden_size]
 };
 
 }  // namespace

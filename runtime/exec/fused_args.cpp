@@ -18,6 +18,7 @@ ref::EmbedLayerNormArgs embed_layer_norm_args(const BoundOp& op, const RunShape&
   args.epsilon = op.op().epsilon;
   args.dst = op.output(0).f32();
   args.mask_bias = op.output(1).f32();
+  args.cu_seqlens = run.cu_seqlens;
   return args;
 }
 
@@ -45,6 +46,7 @@ ref::AttentionArgs attention_args(const BoundOp& op, const RunShape& run) {
   args.num_heads = op.op().num_heads;
   args.head_dim = op.op().head_dim;
   args.scale = op.op().scale;
+  args.cu_seqlens = run.cu_seqlens;
   return args;
 }
 
@@ -70,6 +72,7 @@ ref::PoolerArgs pooler_args(const BoundOp& op, const RunShape& run) {
   args.batch = run.batch;
   args.seq = run.seq;
   args.hidden_size = op.input_value(1).shape[0].factor;
+  args.cu_seqlens = run.cu_seqlens;
   return args;
 }
 

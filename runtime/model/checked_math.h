@@ -22,8 +22,10 @@ inline std::optional<int64_t> checked_add(int64_t a, int64_t b) {
   return out;
 }
 
-// SymDim::eval, checked: factor * batch * seq.
+// SymDim::eval, checked: factor * batch * seq (factor * tokens for B*S in a
+// ragged run).
 inline std::optional<int64_t> checked_eval(const SymDim& d, const RunShape& run) {
+  if (run.ragged && d.batch && d.seq) return checked_mul(d.factor, run.tokens);
   std::optional<int64_t> n = d.factor;
   if (d.batch) n = checked_mul(*n, run.batch);
   if (n && d.seq) n = checked_mul(*n, run.seq);

@@ -15,6 +15,8 @@ ModelSummary summary_of(const Model::Impl& m) {
   s.metadata = m.metadata;
   s.max_batch = m.max_batch;
   s.max_seq = m.max_seq;
+  s.max_tokens = m.max_tokens;
+  s.ragged_refusal = m.ragged_refusal;
   s.file_bytes = m.file->bytes().size();
   s.weight_bytes = m.weight_bytes;
   s.num_ops = m.ops.size();

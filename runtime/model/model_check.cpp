@@ -9,6 +9,7 @@
 
 #include "runtime/model/checked_math.h"
 #include "runtime/model/op_checker.h"
+#include "runtime/model/ragged_support.h"
 
 namespace minirt {
 namespace {
@@ -256,6 +257,7 @@ void check_model(Model::Impl& impl) {
     if (last_read[static_cast<size_t>(limit.value)] < 0)
       throw Error("graph input '" + impl.values[static_cast<size_t>(limit.value)].name +
                   "' is read by no op");
+  check_ragged_support(impl);
   plan_model_arena(impl, last_read);
 }
 

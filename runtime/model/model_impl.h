@@ -21,13 +21,15 @@ using DType = fb::DType;
 
 enum class ValueKind { kInput, kOutput, kWeight, kIntermediate };
 
-// factor * (batch if batch) * (seq if seq)
+// factor * (batch if batch) * (seq if seq). In a ragged run B*S is the
+// token count (RunShape::tokens, equal to batch * seq when padded).
 struct SymDim {
   int64_t factor = 1;
   bool batch = false;
   bool seq = false;
 
   int64_t eval(const RunShape& run) const {
+    if (batch && seq) return factor * run.tokens;
     return factor * (batch ? run.batch : 1) * (seq ? run.seq : 1);
   }
   bool operator==(const SymDim&) const = default;
@@ -40,8 +42,13 @@ struct ValueInfo {
   ValueKind kind = ValueKind::kIntermediate;
   std::vector<SymDim> shape;
   const uint8_t* weight = nullptr;  // kWeight: the bytes in Impl::file
-  size_t max_bytes = 0;             // bytes at the model's max batch and seq
+  size_t max_bytes = 0;             // bytes at the model's max batch and seq, or its token budget
 
+  // The dims of a run into out (room for the value's rank); returns the rank.
+  // A ragged run packs the tokens: a B dim followed by an S dim is one dim of
+  // the token count, so [B,S,768] is [tokens,768] (ragged_support.h says
+  // which shapes a ragged run accepts).
+  int dims(const RunShape& run, int64_t* out) const;
   int64_t numel(const RunShape& run) const;
   std::string shape_str() const;  // "[B,S,768]"
 };
@@ -102,6 +109,11 @@ struct Model::Impl {
   std::string producer, source;
   std::vector<std::pair<std::string, std::string>> metadata;
   int32_t max_batch = 0, max_seq = 0;
+  // Padding-free runs: the most tokens one may hold (the file's max_tokens,
+  // else max_batch * max_seq), and why the model cannot run them (empty when
+  // it can; set at load by check_ragged_support).
+  int64_t max_tokens = 0;
+  std::string ragged_refusal;
   std::vector<ValueInfo> values;
   std::vector<OpInfo> ops;
   std::vector<int32_t> inputs, outputs;

@@ -184,8 +184,16 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     fail(name, "FlatBuffers verification failed (truncated or corrupt file)");
 
   const fb::Model& root = *fb::GetModel(bytes);
-  if (root.version() != kFormatVersion)
-    fail(name, "format version " + std::to_string(root.version()) + ", this minirt reads version " +
+  if (root.version() > kFormatVersion)
+    fail(name, "format version " + std::to_string(root.version()) +
+                   " is newer than this minirt, "
+                   "which reads versions " +
+                   std::to_string(kOldestFormatVersion) + " to " + std::to_string(kFormatVersion) +
+                   " (upgrade minirt, or convert with its own "
+                   "minirt-convert)");
+  if (root.version() < kOldestFormatVersion)
+    fail(name, "format version " + std::to_string(root.version()) +
+                   ", this minirt reads versions " + std::to_string(kOldestFormatVersion) + " to " +
                    std::to_string(kFormatVersion));
 
   auto impl = std::make_unique<Model::Impl>();
@@ -200,6 +208,13 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     if (impl->max_batch <= 0 || impl->max_seq <= 0)
       throw Error("max_batch " + std::to_string(impl->max_batch) + " and max_seq " +
                   std::to_string(impl->max_seq) + " must be positive");
+    if (root.max_tokens() < 0)
+      throw Error("max_tokens " + std::to_string(root.max_tokens()) + " is negative");
+    // Absent (0, and every version-1 file): the padded maximum.
+    impl->max_tokens = root.max_tokens() > 0
+                           ? root.max_tokens()
+                           : std::min<int64_t>(int64_t{impl->max_batch} * impl->max_seq,
+                                               std::numeric_limits<int32_t>::max());
     if (!root.values() || root.values()->size() == 0) throw Error("the model has no values");
     if (root.values()->size() > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
       throw Error("too many values");

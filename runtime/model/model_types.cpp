@@ -1,5 +1,7 @@
+#include <array>
 #include <string>
 
+#include "ops/ref/generic_kernels.h"
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
@@ -39,9 +41,27 @@ SymDim sym_dim_from(const fb::Dim& dim, const std::string& where) {
                 (dim.symbols() & fb::DimSymbol::SEQ) == fb::DimSymbol::SEQ};
 }
 
+int ValueInfo::dims(const RunShape& run, int64_t* out) const {
+  int rank = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    const SymDim& dim = shape[d];
+    const bool packs_next = run.ragged && dim.batch && !dim.seq && d + 1 < shape.size() &&
+                            shape[d + 1].seq && !shape[d + 1].batch;
+    if (packs_next) {
+      out[rank++] = dim.factor * shape[d + 1].factor * run.tokens;
+      ++d;
+    } else {
+      out[rank++] = dim.eval(run);
+    }
+  }
+  return rank;
+}
+
 int64_t ValueInfo::numel(const RunShape& run) const {
+  std::array<int64_t, ref::kMaxDims> d{};
+  const int rank = dims(run, d.data());
   int64_t n = 1;
-  for (const SymDim& dim : shape) n *= dim.eval(run);
+  for (int i = 0; i < rank; ++i) n *= d[static_cast<size_t>(i)];
   return n;
 }
 

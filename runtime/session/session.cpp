@@ -13,6 +13,7 @@ struct Session::Impl {
   std::unique_ptr<Backend> backend;
   std::vector<const int64_t*> graph_inputs;  // sized once: run() never allocates
   std::vector<OutputView> outputs;
+  std::vector<int32_t> offsets;  // a ragged run's cu_seqlens as int32: max_tokens + 1
 };
 
 namespace {
@@ -27,15 +28,15 @@ std::unique_ptr<Session::Impl> make_session(std::shared_ptr<const Model> model,
   session->backend = make_backend(m, options);
   session->graph_inputs.assign(m.inputs.size(), nullptr);
   session->outputs.resize(m.outputs.size());
+  if (m.ragged_refusal.empty()) session->offsets.resize(static_cast<size_t>(m.max_tokens) + 1);
   for (size_t i = 0; i < m.outputs.size(); ++i)
     session->outputs[i].name = m.values[static_cast<size_t>(m.outputs[i])].name.c_str();
   session->model = std::move(model);
   return session;
 }
 
-std::span<const OutputView> run_session(Session::Impl& session, const Inputs& inputs) {
+std::span<const OutputView> run_checked(Session::Impl& session, const RunShape& shape) {
   const Model::Impl& m = session.model->impl();
-  const RunShape shape = check_inputs(m, inputs, session.graph_inputs);
   session.backend->run(shape, session.graph_inputs);
   for (size_t i = 0; i < m.outputs.size(); ++i) {
     OutputView& view = session.outputs[i];
@@ -45,8 +46,7 @@ std::span<const OutputView> run_session(Session::Impl& session, const Inputs& in
       throw Error("backend " + std::string(session.backend->name()) + " returned output '" +
                   view.name + "' in device memory; outputs are host floats");
     view.data = out.data;
-    view.rank = static_cast<int>(value.shape.size());
-    for (size_t d = 0; d < value.shape.size(); ++d) view.shape[d] = value.shape[d].eval(shape);
+    view.rank = value.dims(shape, view.shape.data());  // outputs are within kMaxRank
   }
   return session.outputs;
 }
@@ -59,7 +59,16 @@ Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
 Session::~Session() = default;
 
 std::span<const OutputView> Session::run(const Inputs& inputs) {
-  return rethrow_as_error([&] { return run_session(*impl_, inputs); });
+  return rethrow_as_error([&] {
+    return run_checked(*impl_, check_inputs(impl_->model->impl(), inputs, impl_->graph_inputs));
+  });
+}
+
+std::span<const OutputView> Session::run_ragged(const RaggedInputs& inputs) {
+  return rethrow_as_error([&] {
+    return run_checked(*impl_, check_ragged_inputs(impl_->model->impl(), inputs,
+                                                   impl_->graph_inputs, impl_->offsets));
+  });
 }
 
 std::span<const OpProfile> Session::op_profile() const { return impl_->backend->op_profile(); }

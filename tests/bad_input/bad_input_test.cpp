@@ -229,7 +229,9 @@ TEST_CASE("bad input on the command line: non-zero exit and the message") {
   const auto elements = test::run_command(test::bin("minirt-convert") + tiny_hf +
                                           " --max-batch 2000000000 -o /tmp/x.fb");
   CHECK(elements.exit_code == 1);
-  CHECK(elements.output.find("at --max-batch 2000000000, --max-seq 128: ") != std::string::npos);
+  CHECK(
+      elements.output.find("at --max-batch 2000000000, --max-seq 128, --max-tokens 2147483647: ") !=
+      std::string::npos);
   CHECK(
       elements.output.find("holds more than 2^40 elements at max_batch 2000000000, max_seq 128") !=
       std::string::npos);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "minirt/minirt.h"
 #include "tests/unit/allocation_hook.h"
@@ -49,11 +50,26 @@ TEST_CASE("api errors: a bad MINIRT_MAX_ISA (std::invalid_argument inside) is an
   CHECK(thrown_by([&] { Session session(model); }).empty());
 }
 
+TEST_CASE("api errors: every bad padding-free batch is an Error, and the session runs after") {
+  Session session(Model::load(tiny_model_path()));
+  const std::vector<int64_t> ids = {1, 2, 3};
+  for (const std::vector<int64_t>& cu : std::vector<std::vector<int64_t>>{
+           {}, {0}, {1, 3}, {0, 2, 2, 3}, {0, 3, 1, 3}, {0, 2}, {0, 4}, {0, -1, 3}}) {
+    CAPTURE(cu.size());
+    const std::string error = thrown_by([&] { (void)session.run_ragged({ids, cu, {}}); });
+    CHECK(!error.empty());
+    CHECK(error.find("NOT minirt::Error") == std::string::npos);
+  }
+  const std::vector<int64_t> cu = {0, 1, 3};
+  CHECK(thrown_by([&] { (void)session.run_ragged({ids, cu, {}}); }).empty());
+}
+
 // Every allocation of load, session construction (a worker thread, code
 // generation, packing), run and the descriptions fails in turn: each must
 // surface as an Error (or be handled inside), and the next attempt must work.
 TEST_CASE("api errors: an allocation failure anywhere is an Error that says memory ran out") {
   const int64_t ids[] = {1, 2, 3};
+  const int64_t cu_seqlens[] = {0, 1, 3};
   Inputs inputs;
   inputs.input_ids = Int64Tensor(ids, {1, 3});
   const std::string path = tiny_model_path();
@@ -67,6 +83,7 @@ TEST_CASE("api errors: an allocation failure anywhere is an Error that says memo
       (void)model->plan_dump();
       Session session(model, {.threads = 3});  // a failed 2nd worker stops the 1st
       (void)session.run(inputs);
+      (void)session.run_ragged({ids, cu_seqlens, {}});
     });
     const bool fired = test::allocation_hook::fail_at.load() < 0;
     test::allocation_hook::fail_at = -1;

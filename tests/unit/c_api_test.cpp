@@ -287,6 +287,63 @@ TEST_CASE("sessions: padded runs, output views, bad shapes and NULL arguments") 
   minirt_model_release(model);
 }
 
+TEST_CASE("sessions: padding-free runs, the token budget, bad offsets and NULL arguments") {
+  minirt_model* model = load_tiny();
+  int64_t max_tokens = 0;
+  require_ok(minirt_model_max_tokens(model, &max_tokens));
+  CHECK(max_tokens == 16);  // a version-1 file: max batch 2 x max seq 8
+  CHECK(failure(minirt_model_max_tokens(nullptr, &max_tokens)).code == MINIRT_INVALID_ARGUMENT);
+  CHECK(failure(minirt_model_max_tokens(model, nullptr)).code == MINIRT_INVALID_ARGUMENT);
+  minirt_session* session = make_session(model);
+  // Three sequences (more than max batch 2) of 1, 5 and 2 tokens.
+  const int64_t ids[] = {1, 2, 3, 4, 5, 6, 7, 8};
+  const int64_t cu[] = {0, 1, 6, 8};
+  const int64_t types[] = {0, 0, 1, 1, 1, 0, 0, 1};
+  require_ok(minirt_session_run_ragged(session, ids, 8, cu, 3, types));
+  require_ok(minirt_session_run_ragged(session, ids, 8, cu, 3, nullptr));
+  const float* data = nullptr;
+  int rank = 0;
+  const int64_t* shape = nullptr;
+  require_ok(minirt_session_output(session, 0, nullptr, &data, &rank, &shape));
+  REQUIRE(rank == 2);  // [tokens, 3]
+  CHECK(shape[0] == 8);
+  CHECK(shape[1] == 3);
+  for (int64_t i = 0; i < 8 * 3; ++i) REQUIRE(data[i] == 1.5f);
+
+  const int64_t decreasing[] = {0, 6, 1, 8}, past_budget[] = {0, 8, 16, 17}, too_long[] = {0, 9};
+  const Failure not_increasing =
+      failure(minirt_session_run_ragged(session, ids, 8, decreasing, 3, nullptr));
+  CHECK(not_increasing.code == MINIRT_FAILED);
+  CHECK(not_increasing.message.find("cu_seqlens must increase") != std::string::npos);
+  size_t count = 7;
+  require_ok(minirt_session_output_count(session, &count));
+  CHECK(count == 0);
+  const Failure last = failure(minirt_session_run_ragged(session, ids, 7, cu, 3, nullptr));
+  CHECK(last.message.find("the last offset cu_seqlens[3] is 8 but input_ids holds 7") !=
+        std::string::npos);
+  const std::vector<int64_t> many(17, 1);
+  const Failure budget =
+      failure(minirt_session_run_ragged(session, many.data(), 17, past_budget, 3, nullptr));
+  CHECK(budget.message.find("17 tokens, above the model's token budget of 16") !=
+        std::string::npos);
+  const Failure long_seq =
+      failure(minirt_session_run_ragged(session, many.data(), 9, too_long, 1, nullptr));
+  CHECK(long_seq.message.find("above the model's max seq 8") != std::string::npos);
+  CHECK(failure(minirt_session_run_ragged(session, ids, 8, cu, 0, nullptr)).code ==
+        MINIRT_INVALID_ARGUMENT);  // an empty batch
+  CHECK(failure(minirt_session_run_ragged(session, ids, 0, cu, 3, nullptr)).code ==
+        MINIRT_INVALID_ARGUMENT);
+  CHECK(failure(minirt_session_run_ragged(session, nullptr, 8, cu, 3, nullptr)).code ==
+        MINIRT_INVALID_ARGUMENT);
+  CHECK(failure(minirt_session_run_ragged(session, ids, 8, nullptr, 3, nullptr)).code ==
+        MINIRT_INVALID_ARGUMENT);
+  CHECK(failure(minirt_session_run_ragged(nullptr, ids, 8, cu, 3, nullptr)).code ==
+        MINIRT_INVALID_ARGUMENT);
+  require_ok(minirt_session_run_ragged(session, ids, 8, cu, 3, nullptr));  // works after errors
+  minirt_session_release(session);
+  minirt_model_release(model);
+}
+
 TEST_CASE("a session keeps its model alive after the caller releases the model handle") {
   minirt_model* model = load_tiny();
   minirt_session* first = make_session(model);

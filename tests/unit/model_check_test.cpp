@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 
+#include "format/format_version.h"
 #include "minirt/minirt.h"
 #include "tests/unit/tiny_model_writer.h"
 
@@ -46,7 +47,7 @@ TEST_CASE("model check: the valid tiny model loads and runs") {
 struct BrokenCase {
   const char* what;
   std::function<void(ModelSpec&)> mutate;
-  const char* message;
+  std::string message;
 };
 
 void check_cases(std::initializer_list<BrokenCase> cases) {
@@ -73,7 +74,12 @@ void dense_is(ModelSpec& m, fb::OpParams type, std::vector<int32_t> inputs) {
 
 TEST_CASE("model check: file and value rules") {
   check_cases({
-      {"version", [](ModelSpec& m) { m.version = 2; }, "format version 2, this minirt reads"},
+      {"version", [](ModelSpec& m) { m.version = kFormatVersion + 1; },
+       "format version " + std::to_string(kFormatVersion + 1) +
+           " is newer than this minirt, which reads versions 1 to " +
+           std::to_string(kFormatVersion)},
+      {"version 0", [](ModelSpec& m) { m.version = 0; }, "format version 0, this minirt reads"},
+      {"max_tokens", [](ModelSpec& m) { m.max_tokens = -1; }, "max_tokens -1 is negative"},
       {"max_batch", [](ModelSpec& m) { m.max_batch = 0; }, "max_batch 0 and max_seq 8"},
       {"no values", [](ModelSpec& m) { m.values.clear(); }, "the model has no values"},
       {"no ops", [](ModelSpec& m) { m.ops.clear(); }, "the model has no ops"},

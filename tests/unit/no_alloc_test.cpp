@@ -1,6 +1,7 @@
-// Session::run allocates nothing: a counting global operator new watches
-// several runs of bert-tiny at different batch and seq after a first run,
-// in fp32 and, where the CPU has their kernels, bf16 and int8.
+// Session::run and run_ragged allocate nothing: a counting global operator
+// new watches several runs of bert-tiny at different batch and seq (and
+// padding-free batches of different lengths) after a first run, in fp32 and,
+// where the CPU has their kernels, bf16 and int8.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -46,10 +47,19 @@ TEST_CASE("no allocation inside Session::run, at any batch and seq, 1 and 2 thre
     }
     session.run(inputs[0]);  // the first run may touch lazily created state
 
+    // Padding-free batches too: many short sequences, one long, a single token.
+    const std::vector<std::vector<int64_t>> offsets = {
+        {0, 3, 4, 20, 21, 60, 61, 62, 63, 64, 70, 71, 72, 80}, {0, 128}, {0, 1}};
+    const std::vector<int64_t> packed_ids(128, 101);
+    session.run_ragged({{packed_ids.data(), 80}, offsets[0], {}});
+
     test::allocation_hook::allocations = 0;
     test::allocation_hook::counting = true;
-    for (int round = 0; round < 2; ++round)
+    for (int round = 0; round < 2; ++round) {
       for (const Inputs& in : inputs) session.run(in);
+      for (const auto& cu : offsets)
+        session.run_ragged({{packed_ids.data(), static_cast<size_t>(cu.back())}, cu, {}});
+    }
     test::allocation_hook::counting = false;
     CHECK(test::allocation_hook::allocations.load() == 0);
   }

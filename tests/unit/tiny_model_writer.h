@@ -45,8 +45,9 @@ struct SpecOp {
 };
 
 struct ModelSpec {
-  uint32_t version = 1;
+  uint32_t version = 1;  // the oldest format: every test also shows old files load
   int32_t max_batch = 2, max_seq = 8;
+  int32_t max_tokens = 0;  // version 2: the ragged token budget (0: absent)
   std::vector<SpecValue> values;
   std::vector<std::vector<uint8_t>> buffers;
   size_t buffer_alignment = 64;  // of each buffer's bytes in the file
@@ -165,10 +166,10 @@ inline std::vector<uint8_t> serialize(const ModelSpec& m) {
     ops.push_back(fb::CreateOp(b, b.CreateString(op.name), op.type,
                                op.no_params ? 0 : op_params(b, op), b.CreateVector(op.inputs),
                                b.CreateVector(op.outputs)));
-  auto root =
-      fb::CreateModel(b, m.version, b.CreateString("test"), b.CreateString("tiny_model_writer"), 0,
-                      m.max_batch, m.max_seq, b.CreateVector(values), b.CreateVector(buffers),
-                      b.CreateVector(ops), b.CreateVector(m.inputs), b.CreateVector(m.outputs));
+  auto root = fb::CreateModel(b, m.version, b.CreateString("test"),
+                              b.CreateString("tiny_model_writer"), 0, m.max_batch, m.max_seq,
+                              b.CreateVector(values), b.CreateVector(buffers), b.CreateVector(ops),
+                              b.CreateVector(m.inputs), b.CreateVector(m.outputs), m.max_tokens);
   fb::FinishModelBuffer(b, root);
   return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }

@@ -57,6 +57,16 @@ struct Inputs {
   const Int64Tensor* find(std::string_view name) const;
 };
 
+// A padding-free (ragged) batch: n sequences of any lengths, their tokens
+// back to back with no padding. Sequence b is tokens [cu_seqlens[b],
+// cu_seqlens[b + 1]); cu_seqlens starts at 0, increases strictly and ends at
+// input_ids.size(). Only read during run_ragged().
+struct RaggedInputs {
+  std::span<const int64_t> input_ids;       // every sequence's tokens, one after another
+  std::span<const int64_t> cu_seqlens;      // n + 1 offsets
+  std::span<const int64_t> token_type_ids;  // optional, like input_ids; empty: all zeros
+};
+
 // A view into the session's arena: valid until the next run() on the session.
 struct OutputView {
   const char* name = nullptr;
@@ -79,6 +89,10 @@ struct ModelSummary {
   std::vector<std::pair<std::string, std::string>> metadata;
   int max_batch = 0;
   int max_seq = 0;
+  // Padding-free runs: the most tokens one batch may hold, and why this model
+  // cannot run them (empty when Session::run_ragged works).
+  int64_t max_tokens = 0;
+  std::string ragged_refusal;
   size_t file_bytes = 0;
   size_t weight_bytes = 0;
   size_t num_ops = 0;
@@ -181,6 +195,15 @@ class Session {
   // Runs one request of any batch <= max_batch and seq <= max_seq. No heap
   // allocation happens inside. The returned views live until the next run().
   std::span<const OutputView> run(const Inputs& inputs);
+
+  // Runs a padding-free batch: up to the model's max_tokens tokens in all,
+  // each sequence 1..max_seq long, attention within each sequence. Outputs
+  // per token are packed like the input, [tokens, hidden] (sequence b's rows
+  // from cu_seqlens[b]); outputs per sequence (pooled, logits) have one row
+  // per sequence, [n, ...]. They equal Session::run's at every valid position.
+  // Throws Error for a model with a generic op (ModelSummary::ragged_refusal)
+  // and for offsets that do not describe input_ids. No heap allocation.
+  std::span<const OutputView> run_ragged(const RaggedInputs& inputs);
 
   // One entry per op, in op-list order; empty unless SessionOptions::profile.
   std::span<const OpProfile> op_profile() const;

@@ -139,6 +139,11 @@ MINIRT_API minirt_status* minirt_model_load_from_memory(const void* bytes, size_
  * be NULL. Thread-safe. */
 MINIRT_API minirt_status* minirt_model_limits(const minirt_model* model, int64_t* max_batch,
                                               int64_t* max_seq);
+/* The token budget of a padding-free run (minirt_session_run_ragged): the
+ * most tokens its sequences may hold together. 0 when the model cannot run
+ * padding-free batches (it has a generic op; minirt_session_run_ragged then
+ * says which). Thread-safe. */
+MINIRT_API minirt_status* minirt_model_max_tokens(const minirt_model* model, int64_t* max_tokens);
 /* Releases the caller's handle. Sessions made from the model stay valid (they
  * hold their own reference). No other thread may use this handle during or
  * after the call. NULL is ignored. */
@@ -192,6 +197,20 @@ MINIRT_API minirt_status* minirt_session_run_padded(minirt_session* session,
                                                     const int64_t* attention_mask,
                                                     const int64_t* token_type_ids, int64_t batch,
                                                     int64_t seq);
+/* Runs one padding-free batch of `num_sequences` sequences with no padding:
+ * `input_ids` holds their `num_tokens` tokens back to back, `cu_seqlens` the
+ * num_sequences + 1 offsets where each starts (0 first, strictly increasing,
+ * num_tokens last), `token_type_ids` NULL (all zeros) or num_tokens values;
+ * all read only during the call. Each sequence is 1..max_seq tokens and
+ * num_tokens is at most minirt_model_max_tokens. Per-token outputs are
+ * [num_tokens, ...], packed by the same offsets; per-sequence outputs (pooled,
+ * logits) are [num_sequences, ...]. Outputs and threading as for
+ * minirt_session_run_padded. */
+MINIRT_API minirt_status* minirt_session_run_ragged(minirt_session* session,
+                                                    const int64_t* input_ids, int64_t num_tokens,
+                                                    const int64_t* cu_seqlens,
+                                                    int64_t num_sequences,
+                                                    const int64_t* token_type_ids);
 /* The number of outputs of the last successful run (0 before any run and
  * after a failed one). */
 MINIRT_API minirt_status* minirt_session_output_count(const minirt_session* session, size_t* count);
