@@ -9,5 +9,8 @@ namespace minirt::cli {
 int command_info(const std::vector<std::string>& argv);
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv);
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv);
+int command_tokenize(const std::vector<std::string>& argv);
+int command_run_text(const std::string& model_path, const std::vector<std::string>& argv);
+int command_embed(const std::vector<std::string>& argv);
 
 }  // namespace minirt::cli
