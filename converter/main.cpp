@@ -22,6 +22,7 @@
 #include "converter/import/hf/random_weights.h"
 #include "converter/import/hf/safetensors.h"
 #include "converter/import/onnx/onnx_pipeline.h"
+#include "converter/import/tokenizer/hf_tokenizer.h"
 #include "converter/ir/op_types.h"
 #include "converter/verify/verify_precisions.h"
 
@@ -34,7 +35,9 @@ constexpr int64_t kDefaultMaxBatch = 8;
 
 constexpr const char* kUsage = R"(usage:
   minirt-convert --hf DIR -o MODEL.fb [options]
-      DIR holds a Hugging Face BERT checkpoint: config.json and model.safetensors
+      DIR holds a Hugging Face BERT checkpoint: config.json and model.safetensors;
+      its tokenizer (tokenizer.json, or vocab.txt and tokenizer_config.json)
+      is sealed into the file when present
   minirt-convert --hf-config CONFIG.json --random-weights SEED -o MODEL.fb [options]
       random weights (deterministic for SEED) for the model CONFIG.json describes
   minirt-convert MODEL.onnx -o MODEL.fb [--explain] [--passes LIST] [options]
@@ -47,6 +50,9 @@ constexpr const char* kUsage = R"(usage:
 options:
   -o, --output FILE   the .fb file to write
   --max-batch N       largest batch the runtime plans for (default 8)
+  --tokenizer DIR     seal the Hugging Face tokenizer in DIR into the file
+                      (tokenizer.json, or vocab.txt, with tokenizer_config.json);
+                      for an ONNX or --hf-config import, or to override --hf's
   --max-seq N         longest sequence the runtime plans for
                       (default and upper bound: max_position_embeddings,
                       for ONNX the position table's rows)
@@ -76,6 +82,7 @@ struct Args {
   std::optional<std::vector<std::string>> passes;
   std::optional<uint64_t> seed;
   std::optional<fs::path> output;
+  std::optional<fs::path> tokenizer;
   std::optional<int64_t> max_batch;
   std::optional<int64_t> max_seq;
   std::optional<int64_t> max_tokens;
@@ -124,6 +131,8 @@ Args parse_args(int argc, char** argv) {
       args.hf_config = value();
     } else if (arg == "--random-weights") {
       args.seed = parse_number<uint64_t>(arg, value());
+    } else if (arg == "--tokenizer") {
+      args.tokenizer = value();
     } else if (arg == "-o" || arg == "--output") {
       args.output = value();
     } else if (arg == "--max-batch") {
@@ -214,15 +223,17 @@ void check_weights_finite(const minirt::ir::Graph& graph) {
 // write_model_file checks the file by loading it, the runtime's limits
 // included: name the planned sizes, which the runtime may find too large.
 // --max-tokens is set here, after --max-batch and --max-seq, which give its default.
-void write_model(const minirt::ir::Graph& graph, EmitOptions options, const Args& args) {
+void write_model(const minirt::ir::Graph& graph, EmitOptions options, const Args& args,
+                 const std::optional<minirt::tokenizer::TokenizerConfig>& tokenizer) {
   if (!args.allow_nonfinite) check_weights_finite(graph);
   options.max_tokens = checked_limit(
       "--max-tokens",
       args.max_tokens.value_or(std::min<int64_t>(int64_t{options.max_batch} * options.max_seq,
                                                  std::numeric_limits<int32_t>::max())),
       std::numeric_limits<int32_t>::max());
+  if (tokenizer) std::printf("tokenizer: %s\n", describe_tokenizer(*tokenizer).c_str());
   try {
-    write_model_file(graph, options, *args.output);
+    write_model_file(graph, options, *args.output, tokenizer ? &*tokenizer : nullptr);
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("at --max-batch " + std::to_string(options.max_batch) +
                              ", --max-seq " + std::to_string(options.max_seq) + ", --max-tokens " +
@@ -240,6 +251,16 @@ std::optional<int64_t> position_rows(const minirt::ir::Graph& graph) {
   return std::nullopt;
 }
 
+// --tokenizer DIR: the folder must hold one.
+minirt::tokenizer::TokenizerConfig tokenizer_from(const fs::path& dir, int64_t max_seq) {
+  auto config = read_hf_tokenizer(dir, max_seq);
+  if (!config) {
+    throw std::runtime_error("--tokenizer " + dir.string() +
+                             ": no tokenizer.json or vocab.txt there");
+  }
+  return *config;
+}
+
 int run_onnx(const Args& args) {
   const auto start = std::chrono::steady_clock::now();
   const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
@@ -255,7 +276,9 @@ int run_onnx(const Args& args) {
         "(conversion checks every generic op stays in bounds up to it)");
   options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows.value_or(0)),
                                   rows.value_or(std::numeric_limits<int32_t>::max()));
-  write_model(conversion.graph, options, args);
+  std::optional<minirt::tokenizer::TokenizerConfig> tokenizer;
+  if (args.tokenizer) tokenizer = tokenizer_from(*args.tokenizer, options.max_seq);
+  write_model(conversion.graph, options, args, tokenizer);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: onnx opset %lld, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
@@ -295,9 +318,15 @@ int convert(const Args& args) {
                              std::to_string(config.max_position_embeddings));
   }
   options.max_seq = checked_limit("--max-seq", max_seq, config.max_position_embeddings);
+  std::optional<minirt::tokenizer::TokenizerConfig> tokenizer;
+  if (args.tokenizer) {
+    tokenizer = tokenizer_from(*args.tokenizer, options.max_seq);
+  } else if (args.hf_dir) {
+    tokenizer = read_hf_tokenizer(*args.hf_dir, options.max_seq);
+  }
 
   const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
-  write_model(graph, options, args);
+  write_model(graph, options, args, tokenizer);
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -17,6 +17,26 @@ static_assert(std::endian::native == std::endian::little, "weights are stored li
 
 constexpr size_t kWeightAlignment = 64;
 
+flatbuffers::Offset<fb::Tokenizer> write_tokenizer(flatbuffers::FlatBufferBuilder& b,
+                                                   const tokenizer::TokenizerConfig& config) {
+  auto pieces = [&](const std::vector<tokenizer::TemplatePiece>& from) {
+    std::vector<fb::TemplatePiece> out;
+    for (const tokenizer::TemplatePiece& p : from)
+      out.emplace_back(p.special_id, p.sequence, p.type_id);
+    return b.CreateVectorOfStructs(out);
+  };
+  const auto vocab = b.CreateVectorOfStrings(config.vocab);
+  const auto prefix = b.CreateString(config.continuing_subword_prefix);
+  const auto special_ids = b.CreateVector(config.special_ids);
+  const auto single = pieces(config.single);
+  const auto pair = pieces(config.pair);
+  const tokenizer::NormalizerOptions& n = config.normalizer;
+  return fb::CreateTokenizer(b, vocab, n.clean_text, n.handle_chinese_chars, n.strip_accents,
+                             n.lowercase, config.unk_id, config.pad_id, prefix,
+                             config.max_input_chars_per_word, special_ids, single, pair,
+                             config.max_length);
+}
+
 fb::ValueKind to_fb(ir::ValueKind kind) {
   switch (kind) {
     case ir::ValueKind::kInput:
@@ -39,7 +59,8 @@ fb::Dim to_fb(const ir::Dim& d) {
 }
 
 // The graph as a FlatBuffer, unchecked beyond what the file cannot express.
-flatbuffers::DetachedBuffer serialize(const ir::Graph& graph, const EmitOptions& options) {
+flatbuffers::DetachedBuffer serialize(const ir::Graph& graph, const EmitOptions& options,
+                                      const tokenizer::TokenizerConfig* tokenizer_config) {
   size_t weight_bytes = 0;
   for (const ir::Value& v : graph.values) weight_bytes += v.data.size() + kWeightAlignment;
   // Room for every weight plus the tables, so the builder never reallocates.
@@ -104,18 +125,22 @@ flatbuffers::DetachedBuffer serialize(const ir::Graph& graph, const EmitOptions&
   }
   auto metadata_vec = b.CreateVector(metadata);
 
+  const flatbuffers::Offset<fb::Tokenizer> tokenizer =
+      tokenizer_config ? write_tokenizer(b, *tokenizer_config) : 0;
+
   auto model = fb::CreateModel(
       b, kFormatVersion, b.CreateString(kProducer), b.CreateString(options.source), metadata_vec,
       options.max_batch, options.max_seq, values_vec, buffers_vec, ops_vec,
-      b.CreateVector(graph.inputs), b.CreateVector(graph.outputs), options.max_tokens);
+      b.CreateVector(graph.inputs), b.CreateVector(graph.outputs), options.max_tokens, tokenizer);
   fb::FinishModelBuffer(b, model);
   return b.Release();
 }
 
 }  // namespace
 
-flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options) {
-  flatbuffers::DetachedBuffer buffer = serialize(graph, options);
+flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options,
+                                               const tokenizer::TokenizerConfig* tokenizer) {
+  flatbuffers::DetachedBuffer buffer = serialize(graph, options, tokenizer);
   try {
     Model::load_from_memory({buffer.data(), buffer.size()},
                             options.source.empty() ? "<converted>" : options.source);
@@ -126,8 +151,9 @@ flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const Emi
 }
 
 void write_model_file(const ir::Graph& graph, const EmitOptions& options,
-                      const std::filesystem::path& path) {
-  const flatbuffers::DetachedBuffer buffer = build_model_buffer(graph, options);
+                      const std::filesystem::path& path,
+                      const tokenizer::TokenizerConfig* tokenizer) {
+  const flatbuffers::DetachedBuffer buffer = build_model_buffer(graph, options, tokenizer);
   write_file_atomically(path, {buffer.data(), buffer.size()});
 }
 

@@ -10,6 +10,7 @@
 
 #include "converter/emit/emit_options.h"
 #include "converter/ir/graph.h"
+#include "runtime/tokenizer/tokenizer_config.h"
 
 namespace minirt::converter {
 
@@ -20,10 +21,14 @@ namespace minirt::converter {
 // the file cannot express (an op type or attribute minirt.fbs has no field
 // for), or "the converter produced an invalid model: " and the loader's
 // message.
-flatbuffers::DetachedBuffer build_model_buffer(const ir::Graph& graph, const EmitOptions& options);
+// A tokenizer, when given, is sealed into the file (Model.tokenizer).
+flatbuffers::DetachedBuffer build_model_buffer(
+    const ir::Graph& graph, const EmitOptions& options,
+    const tokenizer::TokenizerConfig* tokenizer = nullptr);
 
 // build_model_buffer, then an atomic write to `path`.
 void write_model_file(const ir::Graph& graph, const EmitOptions& options,
-                      const std::filesystem::path& path);
+                      const std::filesystem::path& path,
+                      const tokenizer::TokenizerConfig* tokenizer = nullptr);
 
 }  // namespace minirt::converter

@@ -11,5 +11,8 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
 // --bench with --lengths or --length-mix: variable-length batches, ragged or --padded.
 int command_bench_ragged(const std::string& model_path, const std::vector<std::string>& argv);
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv);
+int command_tokenize(const std::vector<std::string>& argv);
+int command_run_text(const std::string& model_path, const std::vector<std::string>& argv);
+int command_embed(const std::vector<std::string>& argv);
 
 }  // namespace minirt::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "minirt/minirt.h"
+#include "minirt/tokenizer.h"
 #include "ops/cpu/cpu_isa.h"
 #include "runtime/cli/args.h"
 #include "runtime/cli/commands.h"
@@ -21,6 +22,28 @@ void print_cpu_line() {
   std::printf("this cpu  %s%s; --precision %s\n", cpu_isa_name(cpu_isa_in_use()),
               cpu_isa_in_use() != cpu_isa_detected() ? " (capped by MINIRT_MAX_ISA)" : "",
               precisions.c_str());
+}
+
+// "tokenizer WordPiece, 30522 tokens, ..." or "tokenizer none".
+void print_tokenizer_line(const Tokenizer* tokenizer) {
+  if (!tokenizer) {
+    std::printf(
+        "tokenizer none (the model takes token ids; minirt-convert --tokenizer DIR adds one)\n");
+    return;
+  }
+  const TokenizerInfo t = tokenizer->info();
+  std::string flags;
+  auto add = [&](bool on, const char* name) {
+    if (on) flags += std::string(", ") + name;
+  };
+  add(t.clean_text, "clean text");
+  add(t.handle_chinese_chars, "CJK split");
+  add(t.lowercase, "lowercase");
+  add(t.strip_accents, "strip accents");
+  std::string specials;
+  for (const std::string& token : t.special_tokens) specials += " " + token;
+  std::printf("tokenizer WordPiece, %zu tokens%s, max length %d, specials%s\n", t.vocab_size,
+              flags.c_str(), t.max_length, specials.c_str());
 }
 
 }  // namespace
@@ -51,6 +74,7 @@ int command_info(const std::vector<std::string>& argv) {
                   static_cast<long long>(in.index_bound));
   }
   for (const std::string& out : s.outputs) std::printf("output    %s\n", out.c_str());
+  print_tokenizer_line(model->tokenizer());
   print_cpu_line();
   std::printf("ops (%zu)\n", s.num_ops);
   for (const std::string& line : model->describe_ops()) std::printf("  %s\n", line.c_str());

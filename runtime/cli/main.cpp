@@ -16,7 +16,10 @@ constexpr const char* kUsage = R"(usage:
                        [--iters N] [--json] [--precision fp32|bf16|int8]
   minirt run MODEL.fb --refs DIR [--ragged] [--tol T] [--threads N] [--precision fp32|bf16|int8]
                       [--device cpu|cuda] [--min-cosine X]
+  minirt run MODEL.fb --text TEXT [--text-pair TEXT] [--threads N] [--precision ...]
   minirt info MODEL.fb [--plan]
+  minirt tokenize MODEL.fb TEXT [TEXT_PAIR]
+  minirt embed MODEL.fb [--pooling cls|mean] [-o X.npy] [--batch-tokens N] [--threads N] < LINES
 
 run --bench   latency percentiles, throughput, cold start, memory;
               --profile adds each op's time per run, longest first
@@ -32,7 +35,13 @@ run --refs    runs every case in DIR (input_K.pb / output_K.pb, ONNX TensorProto
               against fp32 on the same inputs (row cosine, max abs, relative RMS,
               top-1 agreement of logits, Spearman of embeddings' pairwise
               cosines) and fails when a cosine is under --min-cosine
-info          config, op list and sizes; --plan dumps the arena plan
+run --text    tokenizes with the model's tokenizer, runs, prints each output
+info          config, op list, sizes and tokenizer; --plan dumps the arena plan
+tokenize      the ids, token types and tokens of a text (or pair)
+embed         one embedding per stdin line: the [CLS] row (default) or the mean
+              of the sequence; JSON lines on stdout, or float32 [N, H] .npy
+              with -o; lines batched in order under --batch-tokens padded
+              tokens (default 8192) and the model's max batch
 
 --precision   bf16: MatMuls in bfloat16, fp32 accumulation (AVX512-BF16);
               int8: u8 x s8 MatMuls, int32 accumulation (AVX512-VNNI);
@@ -49,21 +58,25 @@ int dispatch(const std::vector<std::string>& args) {
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "info") return minirt::cli::command_info(rest);
+  if (command == "tokenize") return minirt::cli::command_tokenize(rest);
+  if (command == "embed") return minirt::cli::command_embed(rest);
   if (command == "run") {
     if (rest.empty() || rest[0].rfind("--", 0) == 0) {
       std::fputs("minirt: run needs a model file first\n", stderr);
       return 2;
     }
     const std::vector<std::string> flags(rest.begin() + 1, rest.end());
-    bool bench = false, refs = false;
+    bool bench = false, refs = false, text = false;
     for (const std::string& flag : flags) {
       bench |= flag == "--bench";
       refs |= flag == "--refs";
+      text |= flag == "--text";
     }
-    if (bench == refs) {
-      std::fputs("minirt: run takes exactly one of --bench or --refs DIR\n", stderr);
+    if (int(bench) + int(refs) + int(text) != 1) {
+      std::fputs("minirt: run takes exactly one of --bench, --refs DIR or --text TEXT\n", stderr);
       return 2;
     }
+    if (text) return minirt::cli::command_run_text(rest[0], flags);
     return bench ? minirt::cli::command_bench(rest[0], flags)
                  : minirt::cli::command_refs(rest[0], flags);
   }

@@ -75,6 +75,8 @@ std::shared_ptr<const Model> Model::load_from_memory(std::span<const uint8_t> by
   });
 }
 
+const Tokenizer* Model::tokenizer() const { return impl_->tokenizer.get(); }
+
 ModelSummary Model::summary() const {
   return rethrow_as_error([&] { return summary_of(*impl_); });
 }

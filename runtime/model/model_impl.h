@@ -9,6 +9,7 @@
 
 #include "format/dtype_info.h"
 #include "minirt/minirt.h"
+#include "minirt/tokenizer.h"
 #include "ops/op_types.h"
 #include "ops/run_shape.h"
 #include "runtime/model/model_bytes.h"
@@ -121,6 +122,7 @@ struct Model::Impl {
   ArenaPlan arena;                       // offsets of kIntermediate and kOutput values
   std::vector<int64_t> arena_offset;     // per value; -1 for inputs and weights
   size_t weight_bytes = 0;
+  std::unique_ptr<const Tokenizer> tokenizer;  // null: the file has none
   // Filled by sessions as they prepare ops; the model's data stays immutable.
   mutable SharedPrepared prepared;
 };

@@ -14,6 +14,7 @@
 #include "runtime/model/checked_math.h"
 #include "runtime/model/model_check.h"
 #include "runtime/model/model_impl.h"
+#include "runtime/model/tokenizer_load.h"
 
 namespace minirt {
 namespace {
@@ -237,6 +238,7 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     impl->inputs = read_index_list(root.inputs(), num_values, "graph input", true);
     impl->outputs = read_index_list(root.outputs(), num_values, "graph output", false);
     check_model(*impl);
+    if (root.tokenizer()) impl->tokenizer = load_tokenizer(*root.tokenizer(), *impl);
     if (impl->arena.total_bytes > options.max_arena_bytes)
       throw Error("its activation arena at max_batch " + std::to_string(impl->max_batch) +
                   ", max_seq " + std::to_string(impl->max_seq) + " needs " +

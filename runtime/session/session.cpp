@@ -2,6 +2,7 @@
 // Only minirt::Error leaves it (api_errors.h).
 #include <vector>
 
+#include "minirt/tokenizer.h"
 #include "runtime/model/api_errors.h"
 #include "runtime/session/backend.h"
 #include "runtime/session/input_check.h"
@@ -69,6 +70,31 @@ std::span<const OutputView> Session::run_ragged(const RaggedInputs& inputs) {
     return run_checked(*impl_, check_ragged_inputs(impl_->model->impl(), inputs,
                                                    impl_->graph_inputs, impl_->offsets));
   });
+}
+
+std::span<const OutputView> Session::run_texts(std::span<const std::string> texts,
+                                               std::span<const std::string> pairs) {
+  return rethrow_as_error([&] {
+    const Tokenizer* tokenizer = impl_->model->tokenizer();
+    if (!tokenizer) {
+      throw Error(
+          "this model has no tokenizer: give token ids, or convert it with one (minirt-convert "
+          "--hf DIR with tokenizer files, or --tokenizer DIR)");
+    }
+    // The padded path for now; a ragged batch once Session runs those.
+    const PaddedBatch batch = tokenizer->pad(tokenizer->encode_batch(texts, pairs));
+    return run_session(*impl_, batch.inputs());
+  });
+}
+
+std::span<const OutputView> Session::run_text(std::string_view text) {
+  const std::string texts[] = {std::string(text)};
+  return run_texts(texts);
+}
+
+std::span<const OutputView> Session::run_text(std::string_view text, std::string_view pair) {
+  const std::string texts[] = {std::string(text)}, pairs[] = {std::string(pair)};
+  return run_texts(texts, pairs);
 }
 
 std::span<const OpProfile> Session::op_profile() const { return impl_->backend->op_profile(); }

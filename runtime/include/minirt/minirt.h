@@ -27,6 +27,8 @@
 
 namespace minirt {
 
+class Tokenizer;  // minirt/tokenizer.h
+
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -133,6 +135,9 @@ class Model {
   size_t arena_bytes() const;
   // A text dump of the arena plan: one line per planned tensor.
   std::string plan_dump() const;
+  // The tokenizer sealed into the file (minirt/tokenizer.h), or nullptr when
+  // the model has none. Lives as long as the Model.
+  const Tokenizer* tokenizer() const;
 
   const Impl& impl() const { return *impl_; }
   ~Model();
@@ -204,6 +209,15 @@ class Session {
   // Throws Error for a model with a generic op (ModelSummary::ragged_refusal)
   // and for offsets that do not describe input_ids. No heap allocation.
   std::span<const OutputView> run_ragged(const RaggedInputs& inputs);
+
+  // Tokenize with the model's tokenizer (minirt/tokenizer.h), then run: one
+  // text, a text pair, or a batch (texts[i] with pairs[i] when pairs is not
+  // empty). Throws Error when the model has no tokenizer, for invalid UTF-8,
+  // and past max_batch. These allocate (the token ids); run() does not.
+  std::span<const OutputView> run_text(std::string_view text);
+  std::span<const OutputView> run_text(std::string_view text, std::string_view pair);
+  std::span<const OutputView> run_texts(std::span<const std::string> texts,
+                                        std::span<const std::string> pairs = {});
 
   // One entry per op, in op-list order; empty unless SessionOptions::profile.
   std::span<const OpProfile> op_profile() const;
