@@ -23,6 +23,7 @@
 #include "converter/import/hf/safetensors.h"
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "converter/ir/op_types.h"
+#include "converter/verify/keep_sensitive_matmuls.h"
 #include "converter/verify/verify_precisions.h"
 
 namespace {
@@ -55,7 +56,11 @@ options:
                       cases in DIR (folders of input_K.pb) and report each
                       output's row cosine, max abs, relative RMS, top-1
                       agreement of logits and Spearman of embeddings
-  --min-cosine X      with --verify: exit 1 when a row cosine is under X
+  --min-cosine X      with --verify: before writing, keep the MatMuls a
+                      reduced precision hurts most in bf16 or fp32 (a
+                      precision floor in the file) until every output's row
+                      cosine against fp32 is X or more at int8 (bf16 on a CPU
+                      without int8), and say which; exit 1 if it still fails
   --allow-nonfinite-weights
                       write weights holding NaN or infinity (refused by
                       default, naming the tensor: a corrupt checkpoint)
@@ -205,11 +210,28 @@ void check_weights_finite(const minirt::ir::Graph& graph) {
   }
 }
 
+void print_kept(const KeepResult& r, double min_cosine) {
+  std::printf("--min-cosine %g: %s lowest cosine %.6f", min_cosine, r.precision.c_str(),
+              r.cosine_before);
+  if (r.kept.empty()) {
+    std::printf(", nothing kept\n");
+    return;
+  }
+  std::printf(" -> %.6f keeping %zu op(s) out of %s:\n", r.cosine_after, r.kept.size(),
+              r.precision.c_str());
+  for (const KeptOp& k : r.kept)
+    std::printf("  %-40s %s (cosine %.6f with it alone in fp32)\n", k.name.c_str(),
+                k.floor == "F32" ? "fp32" : "bf16", k.cosine_alone);
+}
+
 // write_model_file checks the file by loading it, the runtime's limits
 // included: name the planned sizes, which the runtime may find too large.
-void write_model(const minirt::ir::Graph& graph, const EmitOptions& options, const fs::path& path,
-                 bool allow_nonfinite) {
-  if (!allow_nonfinite) check_weights_finite(graph);
+void write_model(minirt::ir::Graph& graph, const EmitOptions& options, const fs::path& path,
+                 const Args& args) {
+  if (!args.allow_nonfinite) check_weights_finite(graph);
+  if (args.min_cosine)
+    print_kept(keep_sensitive_matmuls(graph, options, *args.verify, *args.min_cosine),
+               *args.min_cosine);
   try {
     write_model_file(graph, options, path);
   } catch (const std::runtime_error& e) {
@@ -230,7 +252,7 @@ std::optional<int64_t> position_rows(const minirt::ir::Graph& graph) {
 
 int run_onnx(const Args& args) {
   const auto start = std::chrono::steady_clock::now();
-  const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
+  onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
   if (args.explain) print_explain(conversion);
   EmitOptions options;
   options.source = "onnx:" + args.onnx->string();
@@ -243,7 +265,7 @@ int run_onnx(const Args& args) {
         "(conversion checks every generic op stays in bounds up to it)");
   options.max_seq = checked_limit("--max-seq", args.max_seq.value_or(rows.value_or(0)),
                                   rows.value_or(std::numeric_limits<int32_t>::max()));
-  write_model(conversion.graph, options, *args.output, args.allow_nonfinite);
+  write_model(conversion.graph, options, *args.output, args);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: onnx opset %lld, %zu ops, %.1f MB, %.2f s\n", args.output->c_str(),
@@ -284,8 +306,8 @@ int convert(const Args& args) {
   }
   options.max_seq = checked_limit("--max-seq", max_seq, config.max_position_embeddings);
 
-  const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
-  write_model(graph, options, *args.output, args.allow_nonfinite);
+  minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
+  write_model(graph, options, *args.output, args);
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
