@@ -24,6 +24,7 @@
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "converter/import/tokenizer/hf_tokenizer.h"
 #include "converter/ir/op_types.h"
+#include "converter/verify/keep_sensitive_matmuls.h"
 #include "converter/verify/verify_precisions.h"
 
 namespace {
@@ -61,7 +62,11 @@ options:
                       cases in DIR (folders of input_K.pb) and report each
                       output's row cosine, max abs, relative RMS, top-1
                       agreement of logits and Spearman of embeddings
-  --min-cosine X      with --verify: exit 1 when a row cosine is under X
+  --min-cosine X      with --verify: before writing, keep the MatMuls a
+                      reduced precision hurts most in bf16 or fp32 (a
+                      precision floor in the file) until every output's row
+                      cosine against fp32 is X or more at int8 (bf16 on a CPU
+                      without int8), and say which; exit 1 if it still fails
   --max-tokens N      token budget of padding-free (ragged) runs: all their
                       sequences together (default max batch x max seq); the
                       arena is planned for it at load
@@ -220,10 +225,24 @@ void check_weights_finite(const minirt::ir::Graph& graph) {
   }
 }
 
+void print_kept(const KeepResult& r, double min_cosine) {
+  std::printf("--min-cosine %g: %s lowest cosine %.6f", min_cosine, r.precision.c_str(),
+              r.cosine_before);
+  if (r.kept.empty()) {
+    std::printf(", nothing kept\n");
+    return;
+  }
+  std::printf(" -> %.6f keeping %zu op(s) out of %s:\n", r.cosine_after, r.kept.size(),
+              r.precision.c_str());
+  for (const KeptOp& k : r.kept)
+    std::printf("  %-40s %s (cosine %.6f with it alone in fp32)\n", k.name.c_str(),
+                k.floor == "F32" ? "fp32" : "bf16", k.cosine_alone);
+}
+
 // write_model_file checks the file by loading it, the runtime's limits
 // included: name the planned sizes, which the runtime may find too large.
 // --max-tokens is set here, after --max-batch and --max-seq, which give its default.
-void write_model(const minirt::ir::Graph& graph, EmitOptions options, const Args& args,
+void write_model(minirt::ir::Graph& graph, EmitOptions options, const Args& args,
                  const std::optional<minirt::tokenizer::TokenizerConfig>& tokenizer) {
   if (!args.allow_nonfinite) check_weights_finite(graph);
   options.max_tokens = checked_limit(
@@ -231,6 +250,9 @@ void write_model(const minirt::ir::Graph& graph, EmitOptions options, const Args
       args.max_tokens.value_or(std::min<int64_t>(int64_t{options.max_batch} * options.max_seq,
                                                  std::numeric_limits<int32_t>::max())),
       std::numeric_limits<int32_t>::max());
+  if (args.min_cosine)
+    print_kept(keep_sensitive_matmuls(graph, options, *args.verify, *args.min_cosine),
+               *args.min_cosine);
   if (tokenizer) std::printf("tokenizer: %s\n", describe_tokenizer(*tokenizer).c_str());
   try {
     write_model_file(graph, options, *args.output, tokenizer ? &*tokenizer : nullptr);
@@ -263,7 +285,7 @@ minirt::tokenizer::TokenizerConfig tokenizer_from(const fs::path& dir, int64_t m
 
 int run_onnx(const Args& args) {
   const auto start = std::chrono::steady_clock::now();
-  const onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
+  onnx::OnnxConversion conversion = onnx::convert_onnx(*args.onnx, {args.passes});
   if (args.explain) print_explain(conversion);
   EmitOptions options;
   options.source = "onnx:" + args.onnx->string();
@@ -325,7 +347,7 @@ int convert(const Args& args) {
     tokenizer = read_hf_tokenizer(*args.hf_dir, options.max_seq);
   }
 
-  const minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
+  minirt::ir::Graph graph = hf::build_bert_graph(config, *tensors);
   write_model(graph, options, args, tokenizer);
 
   const double seconds =

@@ -39,6 +39,13 @@ Enum enum_attr(const ir::Op& op, const char* attr, const Enum (&values)[N],
   return *value;
 }
 
+// "precision_floor" (a PrecisionFloor name), optional: Any when absent.
+fb::PrecisionFloor precision_floor_attr(const ir::Op& op) {
+  if (!op.attrs.has("precision_floor")) return fb::PrecisionFloor::Any;
+  return enum_attr(op, "precision_floor", fb::EnumValuesPrecisionFloor(),
+                   fb::EnumNamePrecisionFloor);
+}
+
 // Dims from an attribute pair: factors and symbol bits (1 batch, 2 seq).
 std::vector<fb::Dim> dims_attr(const ir::Op& op, const char* factors_attr,
                                const char* symbols_attr) {
@@ -72,8 +79,10 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
       case fb::OpParams::EmbedLayerNorm:
         return fb::CreateEmbedLayerNorm(b, a.get_float("epsilon")).Union();
       case fb::OpParams::MatMul:
-        return fb::CreateMatMul(b, enum_attr(op, "activation", fb::EnumValuesActivation(),
-                                             fb::EnumNameActivation))
+        return fb::CreateMatMul(
+                   b,
+                   enum_attr(op, "activation", fb::EnumValuesActivation(), fb::EnumNameActivation),
+                   precision_floor_attr(op))
             .Union();
       case fb::OpParams::Attention:
         return fb::CreateAttention(b, int32_attr(op, "num_heads"), int32_attr(op, "head_dim"),
@@ -82,7 +91,7 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
       case fb::OpParams::AddLayerNorm:
         return fb::CreateAddLayerNorm(b, a.get_float("epsilon")).Union();
       case fb::OpParams::Pooler:
-        return fb::CreatePooler(b).Union();
+        return fb::CreatePooler(b, precision_floor_attr(op)).Union();
       case fb::OpParams::Elementwise:
         return fb::CreateElementwise(
                    b, enum_attr(op, "fn", fb::EnumValuesElementwiseFn(), fb::EnumNameElementwiseFn))

@@ -63,6 +63,8 @@ constexpr bool same_code(A a, B b) {
 
 // The file's activation as ops/op_types.h's; throws Error for an unknown code.
 Activation activation_from(fb::Activation act);
+// The file's precision floor, checked; throws Error for an unknown code.
+fb::PrecisionFloor precision_floor_from(fb::PrecisionFloor floor);
 
 // An op's kind is its params' type in the file: the schema's OpParams union is
 // the one list of kinds (fb::EnumNameOpParams names them). NONE is no kind.
@@ -75,6 +77,7 @@ struct OpInfo {
   std::vector<int32_t> outputs;
   // Attributes; each kind reads its own.
   Activation activation = Activation::kNone;
+  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul, Pooler
   float epsilon = 0.0f;
   int32_t num_heads = 0;
   int32_t head_dim = 0;

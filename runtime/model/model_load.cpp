@@ -127,6 +127,7 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
     case fb::OpParams::MatMul:
       op.kind = OpKind::MatMul;
       op.activation = activation_from(src.params_as_MatMul()->activation());
+      op.precision_floor = precision_floor_from(src.params_as_MatMul()->precision_floor());
       break;
     case fb::OpParams::Attention: {
       const fb::Attention* attn = src.params_as_Attention();
@@ -142,6 +143,7 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
       break;
     case fb::OpParams::Pooler:
       op.kind = OpKind::Pooler;
+      op.precision_floor = precision_floor_from(src.params_as_Pooler()->precision_floor());
       break;
     default:
       if (read_generic_params(src, op)) break;

@@ -19,6 +19,12 @@ Activation activation_from(fb::Activation act) {
   return static_cast<Activation>(act);
 }
 
+fb::PrecisionFloor precision_floor_from(fb::PrecisionFloor floor) {
+  if (floor < fb::PrecisionFloor::MIN || floor > fb::PrecisionFloor::MAX)
+    throw Error("unknown precision_floor code " + std::to_string(static_cast<int>(floor)));
+  return floor;
+}
+
 std::string SymDim::str() const {
   std::string out;
   if (factor != 1 || (!batch && !seq)) out = std::to_string(factor);

@@ -30,18 +30,19 @@ struct SpecOp {
   fb::OpParams type = fb::OpParams::MatMul;
   float epsilon = 1e-12f;  // EmbedLayerNorm, AddLayerNorm, LayerNormalization
   std::vector<int32_t> inputs{}, outputs{};
-  fb::Activation activation = fb::Activation::None;  // MatMul
-  int32_t num_heads = 1, head_dim = 4;               // Attention
-  float scale = 0.5f;                                // Attention
-  fb::ElementwiseFn fn = fb::ElementwiseFn::Add;     // Elementwise
-  int32_t axis = 0;                                  // Softmax ... Concat
-  std::vector<int32_t> axes{};                       // ReduceMean axes, Transpose perm
-  std::vector<fb::Dim> dims{};                       // Slice starts, DimValues values
-  std::vector<int64_t> steps{};                      // Slice
-  float alpha = 1.0f, beta = 1.0f;                   // Gemm
-  bool trans_a = false, trans_b = false;             // Gemm
-  double start = 0.0, delta = 1.0;                   // Range
-  bool no_params = false;                            // the params type set, the table absent
+  fb::Activation activation = fb::Activation::None;              // MatMul
+  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul, Pooler
+  int32_t num_heads = 1, head_dim = 4;                           // Attention
+  float scale = 0.5f;                                            // Attention
+  fb::ElementwiseFn fn = fb::ElementwiseFn::Add;                 // Elementwise
+  int32_t axis = 0;                                              // Softmax ... Concat
+  std::vector<int32_t> axes{};                                   // ReduceMean axes, Transpose perm
+  std::vector<fb::Dim> dims{};                                   // Slice starts, DimValues values
+  std::vector<int64_t> steps{};                                  // Slice
+  float alpha = 1.0f, beta = 1.0f;                               // Gemm
+  bool trans_a = false, trans_b = false;                         // Gemm
+  double start = 0.0, delta = 1.0;                               // Range
+  bool no_params = false;  // the params type set, the table absent
 };
 
 struct ModelSpec {
@@ -109,7 +110,7 @@ inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, co
     case fb::OpParams::EmbedLayerNorm:
       return fb::CreateEmbedLayerNorm(b, op.epsilon).Union();
     case fb::OpParams::MatMul:
-      return fb::CreateMatMul(b, op.activation).Union();
+      return fb::CreateMatMul(b, op.activation, op.precision_floor).Union();
     case fb::OpParams::Attention:
       return fb::CreateAttention(b, op.num_heads, op.head_dim, op.scale).Union();
     case fb::OpParams::AddLayerNorm:
@@ -145,7 +146,7 @@ inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, co
     case fb::OpParams::DimValues:
       return fb::CreateDimValues(b, b.CreateVectorOfStructs(op.dims)).Union();
     default:
-      return fb::CreatePooler(b).Union();
+      return fb::CreatePooler(b, op.precision_floor).Union();
   }
 }
 
