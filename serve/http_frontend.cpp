@@ -308,7 +308,7 @@ HttpFrontend::HttpFrontend(InferenceService& service, const HttpOptions& options
     }
     if (!version_served(version))
       return send_error(res, 404, "model '" + name + "' has no version '" + version + "'");
-    const HttpPeer peer(req.local_port, req.remote_port);
+    HttpPeer peer(req.local_port, req.remote_port);
     call.client_gone = [&peer] { return peer.gone(); };
     InferResult result = service.infer(std::move(call), "http");
     if (!result.status.ok())
