@@ -52,10 +52,13 @@ struct BadRequest {
   std::string message;
 };
 
-// Appends every leaf of a (possibly nested) JSON array of integers.
-void flatten_int64(const json& data, const std::string& name, std::vector<int64_t>& out) {
+// Appends every leaf of a (possibly nested) JSON array of integers. Nesting
+// deeper than a [batch, seq] tensor could need is refused, not recursed into.
+void flatten_int64(const json& data, const std::string& name, std::vector<int64_t>& out,
+                   int depth = 0) {
   if (data.is_array()) {
-    for (const json& item : data) flatten_int64(item, name, out);
+    if (depth == 4) throw BadRequest{"input '" + name + "' data nests arrays too deeply"};
+    for (const json& item : data) flatten_int64(item, name, out, depth + 1);
   } else if (data.is_number_integer()) {
     out.push_back(data.get<int64_t>());
   } else {
