@@ -52,10 +52,13 @@ struct BadRequest {
   std::string message;
 };
 
-// Appends every leaf of a (possibly nested) JSON array of integers.
-void flatten_int64(const json& data, const std::string& name, std::vector<int64_t>& out) {
+// Appends every leaf of a (possibly nested) JSON array of integers. Nesting
+// deeper than a [batch, seq] tensor could need is refused, not recursed into.
+void flatten_int64(const json& data, const std::string& name, std::vector<int64_t>& out,
+                   int depth = 0) {
   if (data.is_array()) {
-    for (const json& item : data) flatten_int64(item, name, out);
+    if (depth == 4) throw BadRequest{"input '" + name + "' data nests arrays too deeply"};
+    for (const json& item : data) flatten_int64(item, name, out, depth + 1);
   } else if (data.is_number_integer()) {
     out.push_back(data.get<int64_t>());
   } else {
@@ -308,7 +311,7 @@ HttpFrontend::HttpFrontend(InferenceService& service, const HttpOptions& options
     }
     if (!version_served(version))
       return send_error(res, 404, "model '" + name + "' has no version '" + version + "'");
-    const HttpPeer peer(req.local_port, req.remote_port);
+    HttpPeer peer(req.local_port, req.remote_port);
     call.client_gone = [&peer] { return peer.gone(); };
     InferResult result = service.infer(std::move(call), "http");
     if (!result.status.ok())

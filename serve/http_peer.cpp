@@ -21,7 +21,7 @@ int port_of(const sockaddr_storage& addr) {
 
 }  // namespace
 
-HttpPeer::HttpPeer(int local_port, int remote_port) {
+void HttpPeer::find_socket() {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return;
   while (const dirent* entry = readdir(dir)) {
@@ -33,7 +33,7 @@ HttpPeer::HttpPeer(int local_port, int remote_port) {
     if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
         getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
       continue;
-    if (port_of(local) == local_port && port_of(peer) == remote_port) {
+    if (port_of(local) == local_port_ && port_of(peer) == remote_port_) {
       fd_ = static_cast<int>(fd);
       break;
     }
@@ -41,7 +41,11 @@ HttpPeer::HttpPeer(int local_port, int remote_port) {
   closedir(dir);
 }
 
-bool HttpPeer::gone() const {
+bool HttpPeer::gone() {
+  if (!searched_) {
+    searched_ = true;
+    find_socket();
+  }
   if (fd_ < 0) return false;
   pollfd p{fd_, POLLIN | POLLRDHUP, 0};
   if (poll(&p, 1, 0) <= 0) return false;

@@ -1,6 +1,8 @@
 // Whether an HTTP client is still connected while its request waits.
-// cpp-httplib 0.11 gives a handler no socket, so the connection is found once
-// by its addresses among the process's sockets, then polled for a hang-up.
+// cpp-httplib 0.11 gives a handler no socket, so the connection is found by
+// its ports among the process's sockets (once, at the first check: requests
+// answered within the first poll interval never pay for the search), then
+// polled for a hang-up.
 #pragma once
 
 #include <string>
@@ -9,13 +11,15 @@ namespace minirt::serve {
 
 class HttpPeer {
  public:
-  // The socket whose local port is local_port and peer port remote_port;
-  // when none matches, gone() is always false.
-  HttpPeer(int local_port, int remote_port);
-  // True once the client has closed or reset the connection.
-  bool gone() const;
+  HttpPeer(int local_port, int remote_port) : local_port_(local_port), remote_port_(remote_port) {}
+  // True once the client has closed or reset the connection; false when no
+  // socket has the ports.
+  bool gone();
 
  private:
+  void find_socket();
+  int local_port_, remote_port_;
+  bool searched_ = false;
   int fd_ = -1;
 };
 

@@ -4,7 +4,9 @@
 //   minirt-serve --models DIR [--host 0.0.0.0] [--port 8000] [--grpc-port 8001]
 //                [--http-threads 64] [--max-request-bytes 67108864] [--drain-timeout-s 30]
 //
-// SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.
+// SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0
+// (--drain-timeout-s bounds how long gRPC calls may still take to finish
+// once the queues are empty).
 #include <signal.h>
 
 #include <cstdio>

@@ -55,6 +55,7 @@ try {
   await expectHttp("no inputs", 400, {});
   await expectHttp("FP32 dtype", 400, { inputs: [{ name: "input_ids", datatype: "FP32", shape: [2], data: [1, 2] }] }, "tiny", /must be INT64/);
   await expectHttp("text without tokenizer", 400, { inputs: [{ name: "input_ids", datatype: "BYTES", shape: [1], data: ["hello"] }] }, "tiny", /no tokenizer/);
+  await expectHttp("deep nesting", 400, `{"inputs":[{"name":"input_ids","datatype":"INT64","shape":[1],"data":${"[".repeat(20000)}${"]".repeat(20000)}}]}`, "tiny");
   await expectHttp("float data", 400, { inputs: [{ name: "input_ids", datatype: "INT64", shape: [2], data: [1.5, 2] }] });
   await expectHttp("rank 3", 400, { inputs: [{ name: "input_ids", datatype: "INT64", shape: [1, 1, 2], data: [1, 2] }] }, "tiny", /\[batch, seq\]/);
   await expectHttp("count mismatch", 400, { inputs: [{ name: "input_ids", datatype: "INT64", shape: [2, 2], data: [1, 2, 3] }] }, "tiny", /needs 4/);
