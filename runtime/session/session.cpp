@@ -81,9 +81,9 @@ std::span<const OutputView> Session::run_texts(std::span<const std::string> text
           "this model has no tokenizer: give token ids, or convert it with one (minirt-convert "
           "--hf DIR with tokenizer files, or --tokenizer DIR)");
     }
-    // The padded path for now; a ragged batch once Session runs those.
+    // Padded, so that outputs keep Session::run's [batch, seq, ...] layout.
     const PaddedBatch batch = tokenizer->pad(tokenizer->encode_batch(texts, pairs));
-    return run_session(*impl_, batch.inputs());
+    return run(batch.inputs());
   });
 }
 
