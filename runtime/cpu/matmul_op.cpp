@@ -13,7 +13,8 @@ class MatMulOp final : public CpuOp {
     const RunShape at_max(s.bound.model().max_batch, s.bound.model().max_seq);
     const ref::MatMulArgs max = matmul_args(op_, at_max);
     jit_ = shared_matmul(
-        s, {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max.m);
+        op_matmul_precision(s.matmul_precision, s.bound.op().precision_floor), s,
+        {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max.m);
   }
 
   void run(const RunShape& run, Parallel& parallel) override {
