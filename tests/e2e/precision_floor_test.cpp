@@ -94,6 +94,11 @@ TEST_CASE("minirt-convert --min-cosine keeps ops until the floor holds and says 
   CHECK(kept.exit_code == 0);
   CHECK(kept.output.find("keeping ") != std::string::npos);
   CHECK(kept.output.find("with it alone in fp32") != std::string::npos);
+  // minirt info marks the kept MatMuls.
+  const auto info = test::run_command(test::bin("minirt") + " info " + out);
+  CHECK(info.output.find("MatMul[") != std::string::npos);
+  CHECK((info.output.find("[at most bf16]") != std::string::npos ||
+         info.output.find("[fp32]") != std::string::npos));
   // The file holds what was reported: its int8 run meets the floor.
   const auto run = test::run_command(test::bin("minirt") + " run " + out + " --refs " + kTiny +
                                      "/refs --precision int8 --tol 1 --min-cosine 0.999999");
