@@ -91,7 +91,7 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
       case fb::OpParams::AddLayerNorm:
         return fb::CreateAddLayerNorm(b, a.get_float("epsilon")).Union();
       case fb::OpParams::Pooler:
-        return fb::CreatePooler(b, precision_floor_attr(op)).Union();
+        return fb::CreatePooler(b).Union();
       case fb::OpParams::Elementwise:
         return fb::CreateElementwise(
                    b, enum_attr(op, "fn", fb::EnumValuesElementwiseFn(), fb::EnumNameElementwiseFn))

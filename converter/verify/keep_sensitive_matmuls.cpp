@@ -29,10 +29,7 @@ class Trial {
   Precision precision_;
 };
 
-bool keepable(const ir::Op& op) {
-  return op.type == ir::op_name(fb::OpParams::MatMul) ||
-         op.type == ir::op_name(fb::OpParams::Pooler);
-}
+bool keepable(const ir::Op& op) { return op.type == ir::op_name(fb::OpParams::MatMul); }
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// minirt-convert --min-cosine X: keep the MatMuls (and the Pooler) a reduced
+// minirt-convert --min-cosine X: keep the MatMuls a reduced
 // precision hurts most out of it, until every output's row cosine against
 // fp32 holds X on the reference cases (common/precision_report.h).
 #pragma once
@@ -23,8 +23,8 @@ struct KeepResult {
   std::vector<KeptOp> kept;  // in the order they were kept
 };
 
-// Sets "precision_floor" on the ops it keeps. Greedy: each MatMul and Pooler
-// alone in fp32 ranks them by the cosine that gives; they are kept in that
+// Sets "precision_floor" on the MatMuls it keeps. Greedy: each MatMul alone
+// in fp32 ranks them by the cosine that gives; they are kept in that
 // order (most helpful first) until min_cosine holds; each kept op is then
 // relaxed to bf16 where the floor still holds (and the CPU has bf16).
 // Throws when this CPU runs no reduced precision or a case does not run.

@@ -18,7 +18,9 @@ class MatMulOp final : public CpuOp {
                                  ? std::max(max.m, matmul_args(op_, ragged_at_max(model)).m)
                                  : max.m;
     jit_ = shared_matmul(
-        s, {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max_rows);
+        op_matmul_precision(s.matmul_precision, s.bound.op().precision_floor), s,
+        {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr},
+        max_rows);
   }
 
   void run(const RunShape& run, Parallel& parallel) override {

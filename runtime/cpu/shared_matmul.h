@@ -10,7 +10,7 @@
 
 namespace minirt {
 
-// The precision one MatMul or Pooler runs in: the session's, raised to the
+// The precision one MatMul runs in: the session's, raised to the
 // op's precision floor from the file (BF16: at most bf16, F32: fp32); a bf16
 // floor on a CPU without bf16 kernels runs in fp32.
 inline MatMulPrecision op_matmul_precision(MatMulPrecision session, fb::PrecisionFloor floor) {
@@ -24,13 +24,14 @@ inline MatMulPrecision op_matmul_precision(MatMulPrecision session, fb::Precisio
 }
 
 // nullptr where the ISA has no JIT path: the op then runs the reference
-// kernel. The precision comes from the setup and the op's precision floor
-// (weights.precision is overwritten), and the session's scratch is reserved
-// for `max_rows` rows. weights.weight points into the model's mapped file.
-inline std::shared_ptr<const cpu::MatMul> shared_matmul(const CpuOpSetup& setup,
+// kernel. weights.precision is overwritten by `precision`, and the session's
+// scratch is reserved for `max_rows` rows. weights.weight points into the
+// model's mapped file.
+inline std::shared_ptr<const cpu::MatMul> shared_matmul(MatMulPrecision precision,
+                                                        const CpuOpSetup& setup,
                                                         cpu::MatMulWeights weights,
                                                         int64_t max_rows) {
-  weights.precision = op_matmul_precision(setup.matmul_precision, setup.bound.op().precision_floor);
+  weights.precision = precision;
   constexpr int kPrecisions = 3;
   const int variant =
       static_cast<int>(cpu_isa_in_use()) * kPrecisions + static_cast<int>(weights.precision);

@@ -34,6 +34,11 @@ std::vector<std::string> op_lines(const Model::Impl& m) {
     std::string kind = fb::EnumNameOpParams(op.kind);
     if (op.kind == OpKind::MatMul && op.activation != Activation::kNone)
       kind += std::string("(") + activation_name(op.activation) + ")";
+    // A kept MatMul (minirt-convert --min-cosine) says how far it may go down.
+    if (op.kind == OpKind::MatMul && op.precision_floor == fb::PrecisionFloor::BF16)
+      kind += "[at most bf16]";
+    if (op.kind == OpKind::MatMul && op.precision_floor == fb::PrecisionFloor::F32)
+      kind += "[fp32]";
     if (op.kind == OpKind::Attention)
       kind +=
           "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";

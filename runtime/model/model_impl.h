@@ -77,7 +77,7 @@ struct OpInfo {
   std::vector<int32_t> outputs;
   // Attributes; each kind reads its own.
   Activation activation = Activation::kNone;
-  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul, Pooler
+  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul
   float epsilon = 0.0f;
   int32_t num_heads = 0;
   int32_t head_dim = 0;

@@ -143,7 +143,6 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
       break;
     case fb::OpParams::Pooler:
       op.kind = OpKind::Pooler;
-      op.precision_floor = precision_floor_from(src.params_as_Pooler()->precision_floor());
       break;
     default:
       if (read_generic_params(src, op)) break;

@@ -1,6 +1,7 @@
-// Per-op precision floors (minirt.fbs PrecisionFloor on MatMul and Pooler):
-// the runtime raises a reduced session's precision to each op's floor, and
+// Per-op precision floors (minirt.fbs PrecisionFloor on MatMul): the runtime
+// raises a reduced session's precision to each MatMul's floor, and
 // minirt-convert --min-cosine sets floors until the precision guard holds.
+// The Pooler runs in fp32 in every session.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -19,20 +20,18 @@ namespace {
 
 const std::string kTiny = test::repo_path("tests/data/bert-tiny");
 
-// bert-tiny's graph with every MatMul and the Pooler at `floor` ("" : none).
+// bert-tiny's graph with every MatMul at `floor` ("" : none).
 std::shared_ptr<const Model> tiny_with_floor(const std::string& floor) {
   const auto config = converter::hf::read_bert_config(kTiny + "/config.json");
   const auto tensors = converter::hf::read_safetensors(kTiny + "/model.safetensors");
   ir::Graph graph = converter::hf::build_bert_graph(config, tensors);
   int set = 0;
   for (ir::Op& op : graph.ops) {
-    if (floor.empty() || (op.type != ir::op_name(fb::OpParams::MatMul) &&
-                          op.type != ir::op_name(fb::OpParams::Pooler)))
-      continue;
+    if (floor.empty() || op.type != ir::op_name(fb::OpParams::MatMul)) continue;
     op.attrs.set("precision_floor", floor);
     ++set;
   }
-  if (!floor.empty()) CHECK(set == 9);  // 4 MatMuls per layer, 2 layers, the pooler
+  if (!floor.empty()) CHECK(set == 8);  // 4 MatMuls per layer, 2 layers
   converter::EmitOptions options;
   options.max_batch = 2;
   options.max_seq = 16;
@@ -52,6 +51,7 @@ std::vector<std::vector<float>> run_outputs(const std::shared_ptr<const Model>& 
   return out;
 }
 
+// Bit for bit with fp32 only if the Pooler runs in fp32 too.
 TEST_CASE("an F32 floor keeps every MatMul of an int8 session in fp32, bit for bit") {
   if (!test::precision_runs_here(Precision::kInt8)) return;
   const auto kept = tiny_with_floor("F32");
@@ -94,6 +94,11 @@ TEST_CASE("minirt-convert --min-cosine keeps ops until the floor holds and says 
   CHECK(kept.exit_code == 0);
   CHECK(kept.output.find("keeping ") != std::string::npos);
   CHECK(kept.output.find("with it alone in fp32") != std::string::npos);
+  // minirt info marks the kept MatMuls.
+  const auto info = test::run_command(test::bin("minirt") + " info " + out);
+  CHECK(info.output.find("MatMul[") != std::string::npos);
+  CHECK((info.output.find("[at most bf16]") != std::string::npos ||
+         info.output.find("[fp32]") != std::string::npos));
   // The file holds what was reported: its int8 run meets the floor.
   const auto run = test::run_command(test::bin("minirt") + " run " + out + " --refs " + kTiny +
                                      "/refs --precision int8 --tol 1 --min-cosine 0.999999");

@@ -31,7 +31,7 @@ struct SpecOp {
   float epsilon = 1e-12f;  // EmbedLayerNorm, AddLayerNorm, LayerNormalization
   std::vector<int32_t> inputs{}, outputs{};
   fb::Activation activation = fb::Activation::None;              // MatMul
-  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul, Pooler
+  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul
   int32_t num_heads = 1, head_dim = 4;                           // Attention
   float scale = 0.5f;                                            // Attention
   fb::ElementwiseFn fn = fb::ElementwiseFn::Add;                 // Elementwise
@@ -146,7 +146,7 @@ inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, co
     case fb::OpParams::DimValues:
       return fb::CreateDimValues(b, b.CreateVectorOfStructs(op.dims)).Union();
     default:
-      return fb::CreatePooler(b, op.precision_floor).Union();
+      return fb::CreatePooler(b).Union();
   }
 }
 
