@@ -7,6 +7,8 @@
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models (issue 4's table);
 #                   PRECISION=bf16 or int8 runs minirt's MatMuls in that precision (ORT stays fp32)
+#   make bench-ragged  padding-free batches on the length mixes: minirt ragged, minirt padded and
+#                   ONNX Runtime on the same batches, 1 and 2 threads (bench/e2e/ragged_compare.sh)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
@@ -15,7 +17,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
 .PHONY: all deps build test test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
-        demo bench clean
+        demo bench bench-ragged clean
 
 all: build
 
@@ -131,6 +133,12 @@ bench: build
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 128 --threads 2 --precision $(PRECISION)
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/bert-3l-768 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
 	BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/minilm-l3-384 --batch 1 --seq 16 --threads 2 --precision $(PRECISION)
+
+bench-ragged: build
+	@test -d bench/e2e/node_modules/onnxruntime-node || npm install --prefix bench/e2e --ignore-scripts --no-audit --no-fund
+	@test -f $(BENCH_MODELS)/bert-3l-768/model.onnx.data || \
+	  python3 $(SHARED_MODELS)/materialize.py $(SHARED_MODELS)/bert-3l-768 --out $(BENCH_MODELS)/bert-3l-768
+	BUILD=$(BUILD) bench/e2e/ragged_compare.sh $(BENCH_MODELS)/bert-3l-768 --threads "1 2" --precision $(PRECISION)
 
 FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc' '*.cu' '*.cuh'
 format:

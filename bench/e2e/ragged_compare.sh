@@ -20,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-build}
 mixes="$here/../length_mixes/search_queries.txt $here/../length_mixes/query_passage.txt"
-threads_list="1 2" rounds=3 batch_tokens=2048 batches=24 iters=48 precision=fp32
+threads_list="1 2" rounds=3 batch_tokens=1024 batches=16 iters=24 precision=fp32
 
 [ $# -ge 1 ] || { sed -n '7,8p' "$0" >&2; exit 2; }
 model_dir=${1%/}
