@@ -8,6 +8,8 @@
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models, seq 16 and 128, 1 and 2
 #                   threads; PRECISION=int8 against ONNX Runtime's dynamic-int8 copy of the model
 #                   (bench/e2e/ort_int8_model.py), PRECISION=bf16 against its fp32 (no bf16 CPU kernels)
+#   make bench-ragged  padding-free batches on the length mixes: minirt ragged, minirt padded and
+#                   ONNX Runtime on the same batches, 1 and 2 threads (bench/e2e/ragged_compare.sh)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
@@ -17,7 +19,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
 .PHONY: all deps build test serve-test-deps test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
-        demo bench clean
+        demo bench bench-ragged clean
 
 all: build
 
@@ -137,6 +139,12 @@ bench: build
 	  BUILD=$(BUILD) bench/e2e/compare.sh $(BENCH_MODELS)/$$m --batch 1 --seq $$s --threads $$t \
 	    --precision $(PRECISION) || exit 1; \
 	done; done; done
+
+bench-ragged: build
+	@test -d bench/e2e/node_modules/onnxruntime-node || npm install --prefix bench/e2e --ignore-scripts --no-audit --no-fund
+	@test -f $(BENCH_MODELS)/bert-3l-768/model.onnx.data || \
+	  python3 $(SHARED_MODELS)/materialize.py $(SHARED_MODELS)/bert-3l-768 --out $(BENCH_MODELS)/bert-3l-768
+	BUILD=$(BUILD) bench/e2e/ragged_compare.sh $(BENCH_MODELS)/bert-3l-768 --threads "1 2" --precision $(PRECISION)
 
 FORMAT_SOURCES = git ls-files '*.cpp' '*.h' '*.cc' '*.cu' '*.cuh'
 format:

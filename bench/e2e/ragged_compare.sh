@@ -6,6 +6,7 @@
 #
 #   bench/e2e/ragged_compare.sh MODEL_DIR [--mixes "FILE ..."] [--threads "1 2"] [--rounds R]
 #                               [--batch-tokens N] [--batches N] [--iters N] [--precision P]
+#                               [--ort-model FILE]
 #
 # MODEL_DIR is a materialized shared model (config.json, model.safetensors,
 # model.onnx + model.onnx.data). The HF checkpoint is converted with room for
@@ -14,13 +15,15 @@
 # each mix's batches (--dump-batches) and ONNX Runtime (ort_bench.js
 # --batches) replays them. Each round runs the three alternately; the medians
 # over rounds of tokens/s are printed with ragged / padded and ragged / ORT.
-# --precision is minirt's (ORT runs the fp32 model).
+# --precision is minirt's; ORT runs MODEL_DIR/model.onnx (fp32), or
+# --ort-model, a file in MODEL_DIR (e.g. the int8 issue's dynamically
+# quantized model.ort-int8.onnx, to compare int8 with int8).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-build}
 mixes="$here/../length_mixes/search_queries.txt $here/../length_mixes/query_passage.txt"
-threads_list="1 2" rounds=3 batch_tokens=2048 batches=24 iters=48 precision=fp32
+threads_list="1 2" rounds=3 batch_tokens=1024 batches=16 iters=24 precision=fp32 ort_model=model.onnx
 
 [ $# -ge 1 ] || { sed -n '7,8p' "$0" >&2; exit 2; }
 model_dir=${1%/}
@@ -34,12 +37,13 @@ while [ $# -gt 0 ]; do
     --batches) batches=$2 ;;
     --iters) iters=$2 ;;
     --precision) precision=$2 ;;
+    --ort-model) ort_model=$2 ;;
     *) echo "ragged_compare.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift 2
 done
 
-for f in config.json model.safetensors model.onnx model.onnx.data; do
+for f in config.json model.safetensors "$ort_model"; do
   [ -f "$model_dir/$f" ] || { echo "ragged_compare.sh: $model_dir/$f is missing (materialize the model first)" >&2; exit 1; }
 done
 [ -d "$here/node_modules/onnxruntime-node" ] ||
@@ -59,7 +63,7 @@ fi
 # Captured whole before python3 reads it, so the interpreter never runs beside a timing.
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
-echo "$name, minirt $precision, batches of at most $batch_tokens tokens, $rounds rounds of $iters batch runs"
+echo "$name, minirt $precision, onnxruntime $ort_model, batches of at most $batch_tokens tokens, $rounds rounds of $iters batch runs"
 for mix in $mixes; do
   mix_name=$(basename "$mix" .txt)
   batch_file="$work/$mix_name-t$batch_tokens.batches"
@@ -73,17 +77,18 @@ for mix in $mixes; do
       out=$("$build/bin/minirt" run "$fb" --bench "${common[@]}" --padded --threads "$threads" --warmup 3 --iters "$iters")
       padded+=("$(field "$out" tokens_per_s)")
       pad=$(field "$out" padding_fraction)
-      out=$(node "$here/ort_bench.js" "$model_dir/model.onnx" --batches "$batch_file" --threads "$threads" \
+      out=$(node "$here/ort_bench.js" "$model_dir/$ort_model" --batches "$batch_file" --threads "$threads" \
         --warmup 3 --iters "$iters" --vocab "$vocab")
       ort+=("$(field "$out" tokens_per_s)")
     done
-    python3 - "$mix_name" "$threads" "$pad" "${ragged[*]}" "${padded[*]}" "${ort[*]}" "$precision" <<'PY'
+    python3 - "$mix_name" "$threads" "$pad" "${ragged[*]}" "${padded[*]}" "${ort[*]}" "$precision" "$ort_model" <<'PY'
 import statistics, sys
 mix, threads, pad = sys.argv[1], sys.argv[2], float(sys.argv[3])
 ragged, padded, ort = (statistics.median(float(x) for x in a.split()) for a in sys.argv[4:7])
 print(f"{mix:16s} t{threads}: tokens/s ragged {ragged:9.0f}  padded {padded:9.0f}  "
-      f"onnxruntime fp32 padded {ort:9.0f}  | ragged/padded {ragged / padded:.2f}x  "
-      f"ragged/ORT {ragged / ort:.2f}x  (padding {100 * pad:.0f}% of padded tokens; minirt {sys.argv[7]})")
+      f"onnxruntime padded {ort:9.0f}  | ragged/padded {ragged / padded:.2f}x  "
+      f"ragged/ORT {ragged / ort:.2f}x  (padding {100 * pad:.0f}% of padded tokens; "
+      f"minirt {sys.argv[7]}, onnxruntime {sys.argv[8]})")
 PY
   done
 done

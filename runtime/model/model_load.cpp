@@ -242,11 +242,12 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     if (root.tokenizer()) impl->tokenizer = load_tokenizer(*root.tokenizer(), *impl);
     if (impl->arena.total_bytes > options.max_arena_bytes)
       throw Error("its activation arena at max_batch " + std::to_string(impl->max_batch) +
-                  ", max_seq " + std::to_string(impl->max_seq) + " needs " +
+                  ", max_seq " + std::to_string(impl->max_seq) + ", max_tokens " +
+                  std::to_string(impl->max_tokens) + " needs " +
                   std::to_string(impl->arena.total_bytes) + " bytes, above the limit of " +
                   std::to_string(options.max_arena_bytes) +
-                  " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch or "
-                  "--max-seq)");
+                  " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch, "
+                  "--max-seq or --max-tokens)");
   } catch (const Error& e) {
     fail(name, e.what());
   }

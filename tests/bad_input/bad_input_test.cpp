@@ -238,7 +238,8 @@ TEST_CASE("bad input on the command line: non-zero exit and the message") {
   const auto arena =
       test::run_command(test::bin("minirt-convert") + tiny_hf + " --max-batch 100000 -o /tmp/x.fb");
   CHECK(arena.exit_code == 1);
-  CHECK(arena.output.find("its activation arena at max_batch 100000, max_seq 128 needs ") !=
+  CHECK(arena.output.find(
+            "its activation arena at max_batch 100000, max_seq 128, max_tokens 12800000 needs ") !=
         std::string::npos);
   CHECK(arena.output.find("bytes, above the limit of 4294967296") != std::string::npos);
   const auto convert =

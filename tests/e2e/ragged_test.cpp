@@ -214,6 +214,13 @@ TEST_CASE("ragged: minirt run --bench --lengths, --length-mix, --padded and thei
   const std::string fb = std::string(MINIRT_BINARY_DIR) + "/ragged_cli.fb";
   test::convert_hf(test::repo_path("tests/data/bert-tiny"), fb,
                    "--max-batch 16 --max-seq 64 --max-tokens 300");
+  const test::CommandResult info = test::run_command(test::bin("minirt") + " info " + fb);
+  CHECK(info.output.find("ragged    up to 300 tokens per padding-free batch") != std::string::npos);
+  const test::CommandResult zero = test::run_command(
+      test::bin("minirt-convert") + " --hf " + test::repo_path("tests/data/bert-tiny") +
+      " --max-tokens 0 -o " + std::string(MINIRT_BINARY_DIR) + "/ragged_zero.fb");
+  CHECK(zero.exit_code != 0);
+  CHECK(zero.output.find("--max-tokens must be in [1, 2147483647], got 0") != std::string::npos);
   const std::string run = test::bin("minirt") + " run " + fb + " --bench ";
   for (const char* mode : {"", " --padded"}) {
     const test::CommandResult lengths =

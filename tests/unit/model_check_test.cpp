@@ -480,10 +480,11 @@ TEST_CASE("model check: the arena a file plans is capped by LoadOptions") {
   CHECK(Model::load_from_memory(bytes, "tiny", {.max_arena_bytes = arena})->arena_bytes() == arena);
   CHECK_THROWS_WITH_AS(
       Model::load_from_memory(bytes, "tiny", {.max_arena_bytes = arena - 1}),
-      ("invalid model 'tiny': its activation arena at max_batch 2, max_seq 8 needs " +
+      ("invalid model 'tiny': its activation arena at max_batch 2, max_seq 8, max_tokens 16 "
+       "needs " +
        std::to_string(arena) + " bytes, above the limit of " + std::to_string(arena - 1) +
-       " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch or "
-       "--max-seq)")
+       " (LoadOptions::max_arena_bytes; or convert with a smaller --max-batch, --max-seq or "
+       "--max-tokens)")
           .c_str(),
       Error);
   CHECK(LoadOptions{}.max_arena_bytes == size_t{4} << 30);

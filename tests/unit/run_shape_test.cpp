@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "runtime/model/model_impl.h"
 
 namespace minirt {
@@ -24,6 +26,30 @@ TEST_CASE("run shape: dims and element counts evaluate against it") {
   ValueInfo value;
   value.shape = {{1, true, false}, {1, false, true}, {768, false, false}};
   CHECK(value.numel(run) == 2 * 5 * 768);
+}
+
+TEST_CASE("run shape: a ragged run packs B and S into its token count") {
+  const int32_t cu[] = {0, 3, 4, 11};
+  constexpr int64_t kCount = 3, kLongest = 7, kTokens = 11;
+  const RunShape run = RunShape::packed(kCount, kLongest, kTokens, cu);
+  CHECK(!run.padded());
+  CHECK(SymDim{2, true, true}.eval(run) == 2 * kTokens);
+  CHECK(SymDim{1, true, false}.eval(run) == kCount);
+  ValueInfo hidden;  // [B,S,768] -> [tokens, 768]
+  hidden.shape = {{1, true, false}, {1, false, true}, {768, false, false}};
+  std::array<int64_t, 4> dims{};
+  REQUIRE(hidden.dims(run, dims.data()) == 2);
+  CHECK(dims[0] == kTokens);
+  CHECK(dims[1] == 768);
+  CHECK(hidden.numel(run) == kTokens * 768);
+  ValueInfo pooled;  // [B,768] stays one row per sequence
+  pooled.shape = {{1, true, false}, {768, false, false}};
+  REQUIRE(pooled.dims(run, dims.data()) == 2);
+  CHECK(dims[0] == kCount);
+  // A padded run keeps every dim.
+  REQUIRE(hidden.dims(RunShape(2, 5), dims.data()) == 3);
+  CHECK(dims[0] == 2);
+  CHECK(dims[1] == 5);
 }
 
 }  // namespace
