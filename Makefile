@@ -14,19 +14,23 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
                 nlohmann-json3-dev libonnx-testdata unicode-data python3-onnx python3-numpy \
-                libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+                libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+                nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
-.PHONY: all deps build test serve-test-deps test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
+.PHONY: all deps build test test-sanitize fuzz fuzz-smoke test-debug test-tsan test-avx2 format format-check \
         demo bench bench-ragged clean
 
 all: build
 
-# Idempotent: installs only what is missing.
+# Idempotent: installs only what is missing. A package whose command is there
+# counts as present (NodeSource's nodejs carries npm, which Debian's npm would clash with).
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+	  command -v $$p >/dev/null 2>&1 || { [ $$p = nodejs ] && command -v node >/dev/null 2>&1; } || \
+	  echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -36,11 +40,17 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-# tests/serve's Node clients (package-lock.json), for minirt-serve's tests.
-serve-test-deps:
-	@test -d tests/serve/node_modules/@grpc/grpc-js || npm ci --prefix tests/serve --no-audit --no-fund
+# The Node packages tests need, pinned by their package-lock.json (prebuilt
+# binaries, nothing compiled): the tokenizer conformance test's oracle, and
+# minirt-serve's HTTP and gRPC clients.
+TOKENIZER_ORACLE := tests/tokenizer/node_modules/.package-lock.json
+$(TOKENIZER_ORACLE): tests/tokenizer/package-lock.json
+	npm ci --prefix tests/tokenizer --no-audit --no-fund
+SERVE_CLIENTS := tests/serve/node_modules/.package-lock.json
+$(SERVE_CLIENTS): tests/serve/package-lock.json
+	npm ci --prefix tests/serve --no-audit --no-fund
 
-test: build serve-test-deps
+test: build $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,
@@ -54,7 +64,7 @@ SANITIZE_CONFIGURE := CC=clang CXX=clang++ cmake -S . -B $(BUILD)-sanitize \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
   -DMINIRT_SANITIZE=address,undefined,fuzzer-no-link -DMINIRT_FUZZ=ON
 UBSAN_HALT := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-test-sanitize: deps
+test-sanitize: deps $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 	$(SANITIZE_CONFIGURE)
 	cmake --build $(BUILD)-sanitize -j$(JOBS)
 	$(UBSAN_HALT) ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
@@ -86,7 +96,7 @@ fuzz-smoke:
 # The whole suite in a gcc Debug build (-O0), asserts on and NaN-filled JIT
 # registers, as test-sanitize's clang Debug build has them; not in CI, which
 # gets the Debug build from test-sanitize.
-test-debug: deps
+test-debug: deps $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 	cmake -S . -B $(BUILD)-debug -DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(BUILD)-debug -j$(JOBS)
 	ctest --test-dir $(BUILD)-debug --output-on-failure -j$(JOBS)

@@ -60,16 +60,20 @@ void Tokenizer::Impl::encode_sequence(std::string_view text, std::vector<int64_t
   std::vector<std::u32string_view> words;
   std::string piece_bytes;
   std::vector<uint32_t> boundaries;
+  const size_t cap = static_cast<size_t>(config.max_length);
   auto encode_segment = [&](size_t begin, size_t end) {
-    if (begin == end) return;
+    if (begin == end || ids.size() >= cap) return;
     bert_normalize(config.normalizer, chars.substr(begin, end - begin), normalized);
     words.clear();
     bert_pre_tokenize(normalized, words);
-    for (std::u32string_view word : words) wordpiece.encode(word, ids, piece_bytes, boundaries);
+    for (std::u32string_view word : words) {
+      if (ids.size() >= cap) return;
+      wordpiece.encode(word, ids, piece_bytes, boundaries);
+    }
   };
   // Special tokens are cut out of the raw text first, leftmost longest.
   size_t segment = 0;
-  for (size_t i = 0; i < chars.size() && !specials.empty();) {
+  for (size_t i = 0; i < chars.size() && !specials.empty() && ids.size() < cap;) {
     size_t best = specials.size();
     for (size_t s = 0; s < specials.size(); ++s) {
       const std::u32string& special = specials[s];
@@ -83,6 +87,7 @@ void Tokenizer::Impl::encode_sequence(std::string_view text, std::vector<int64_t
       continue;
     }
     encode_segment(segment, i);
+    if (ids.size() >= cap) return;
     ids.push_back(config.special_ids[best]);
     i += specials[best].size();
     segment = i;

@@ -14,7 +14,9 @@ struct Tokenizer::Impl {
   // Throws Error for a config check_tokenizer_config refuses (max_seq as there).
   Impl(tokenizer::TokenizerConfig config, int64_t max_seq);
 
-  // The ids of one sequence, before truncation and the template.
+  // The ids of one sequence, before truncation and the template. Stops after
+  // the word that reaches max_length ids, as Hugging Face's tokenizers 0.23
+  // does: longest-first truncation then compares these capped lengths.
   void encode_sequence(std::string_view text, std::vector<int64_t>& ids) const;
   // Truncates a (and b when there is a pair) and appends the template's ids
   // and type ids.

@@ -15,6 +15,7 @@ WordPiece::WordPiece(const std::vector<std::string>& vocab, int32_t unk_id, std:
                 std::to_string(vocab.size()));
   }
   ids_.reserve(vocab.size());
+  continuation_.reserve(vocab.size());
   for (size_t id = 0; id < vocab.size(); ++id) {
     const std::string& token = vocab[id];
     if (!ids_.emplace(token, static_cast<int32_t>(id)).second) {
@@ -23,7 +24,8 @@ WordPiece::WordPiece(const std::vector<std::string>& vocab, int32_t unk_id, std:
     }
     longest_ = std::max(longest_, token.size());
     if (!prefix.empty() && token.size() > prefix.size() && token.starts_with(prefix)) {
-      continuation_.emplace(token.substr(prefix.size()), static_cast<int32_t>(id));
+      continuation_.emplace(std::string_view(token).substr(prefix.size()),
+                            static_cast<int32_t>(id));
     }
   }
 }

@@ -12,16 +12,14 @@
 
 namespace minirt::tokenizer {
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using TokenIds = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
+// Views into the vocabulary the WordPiece was built from (no second copy of
+// its strings: building the maps is most of a model's load time).
+using TokenIds = std::unordered_map<std::string_view, int32_t>;
 
 class WordPiece {
  public:
   // vocab[id] is the token with that id; throws Error for a duplicate token
-  // or an unk_id out of range.
+  // or an unk_id out of range. vocab must outlive the WordPiece.
   WordPiece(const std::vector<std::string>& vocab, int32_t unk_id, std::string prefix,
             int max_input_chars_per_word);
 

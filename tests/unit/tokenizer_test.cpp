@@ -141,6 +141,12 @@ TEST_CASE("tokenizer: WordPiece, templates, specials, truncation") {
   CHECK(short_tok->encode("a a a a", "e e e e").ids ==
         std::vector<int64_t>{2, 12, 12, 3, 14, 14, 14, 3});
 
+  // Lengths are compared after tokenization stops at the word reaching max
+  // length (Hugging Face 0.23): 11 one-token words count 8, beating a
+  // 10-piece word, so the first sequence gets the smaller half.
+  CHECK(short_tok->encode("e e e e e e e e e e e", "abbbbbbbbb").ids ==
+        std::vector<int64_t>{2, 14, 14, 3, 12, 13, 13, 3});
+
   TokenBatch batch = tok->encode_batch(std::vector<std::string>{"hello", "hello world !"});
   CHECK(batch.cu_seqlens == std::vector<int64_t>{0, 3, 8});
   PaddedBatch padded = tok->pad(batch);

@@ -93,10 +93,12 @@ TokenizerConfig from_vocab_txt(const fs::path& dir, const json& cfg, const fs::p
   config.single = tokenizer::bert_single_template(cls, sep);
   config.pair = tokenizer::bert_pair_template(cls, sep);
   // The fast tokenizer adds the special tokens as added tokens, in this order.
-  for (const char* key : {"pad_token", "unk_token", "cls_token", "sep_token", "mask_token"}) {
-    const std::optional<std::string> name = token_setting(cfg, key);
-    const std::string fallback = key == std::string("mask_token") ? "[MASK]" : "";
-    auto it = ids.find(name.value_or(fallback));
+  for (const auto& [key, fallback] : {std::pair{"pad_token", "[PAD]"},
+                                      {"unk_token", "[UNK]"},
+                                      {"cls_token", "[CLS]"},
+                                      {"sep_token", "[SEP]"},
+                                      {"mask_token", "[MASK]"}}) {
+    auto it = ids.find(token(key, fallback));
     if (it != ids.end()) config.special_ids.push_back(it->second);
   }
   return config;
