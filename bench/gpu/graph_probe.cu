@@ -10,13 +10,13 @@
 
 __global__ void empty_kernel() {}
 
-#define CHECK(call)                                                                      \
-  do {                                                                                   \
-    const cudaError_t status = (call);                                                   \
-    if (status != cudaSuccess) {                                                         \
+#define CHECK(call)                                                                            \
+  do {                                                                                         \
+    const cudaError_t status = (call);                                                         \
+    if (status != cudaSuccess) {                                                               \
       std::fprintf(stderr, "graph_probe: %s failed: %s\n", #call, cudaGetErrorString(status)); \
-      return 1;                                                                          \
-    }                                                                                    \
+      return 1;                                                                                \
+    }                                                                                          \
   } while (0)
 
 int main() {
