@@ -14,7 +14,8 @@
 #include "ops/cuda/kernels/layer_norm.cuh"
 #include "ops/cuda/launch.h"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 // The ref structs' float pointers hold fp16 activations and weights.
 inline const dev::half* halves(const float* p) { return reinterpret_cast<const dev::half*>(p); }
@@ -138,4 +139,5 @@ void launch_fused(Launcher& launch, const FusedLaunch& op) {
   std::visit([&](const auto& args) { launch_op(launch, args); }, op);
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

@@ -32,7 +32,7 @@
 #define MINIRT_UNROLL
 #define MINIRT_KERNEL_NAMESPACE emulated
 #endif
-// The kernels live in minirt::cuda::inline MINIRT_KERNEL_NAMESPACE: the GPU's
+// The kernels live in minirt::cuda, inline namespace MINIRT_KERNEL_NAMESPACE: the GPU's
 // build and the emulator's are different functions and types (dev::half is
 // __half in one, Half in the other), so a program holding both (a test
 // linking libminirt's CUDA objects) has two sets of names, not one name

@@ -21,7 +21,8 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 struct AttentionParams {
   const dev::half* qkv = nullptr;    // [batch, seq, 3 * heads * head_dim]: Q, K, V
@@ -197,4 +198,5 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(AttentionTile::kThreads)
   }
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

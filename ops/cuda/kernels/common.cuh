@@ -4,7 +4,8 @@
 #include "ops/cuda/device/simt.cuh"
 #include "ops/op_types.h"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 // Sum over the warp's 32 lanes; every lane gets the total.
 MINIRT_DEVICE float warp_sum(float v) {
@@ -36,4 +37,5 @@ MINIRT_HOST_DEVICE constexpr unsigned ceil_div(long long a, long long b) {
   return static_cast<unsigned>((a + b - 1) / b);
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

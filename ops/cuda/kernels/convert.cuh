@@ -6,7 +6,8 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 template <typename Out>
 struct ConvertParams {
@@ -25,4 +26,5 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(kConvertThreads)
   if (i < p.count) store_value(p.dst + i, dev::to_float(p.src[i]));
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

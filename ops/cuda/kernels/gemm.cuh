@@ -16,7 +16,8 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 template <typename Out>
 struct GemmParams {
@@ -148,4 +149,5 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemmTile::kThreads) gemm_kernel(const Ge
   }
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

@@ -14,7 +14,8 @@
 #include "ops/cuda/kernels/gemm.cuh"
 #include "ops/cuda/launch.h"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 struct GemvTile {
   static constexpr int kMaxRows = static_cast<int>(kGemvMaxRows);
@@ -71,4 +72,5 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(GemvTile::kThreads) gemv_kernel(const Ge
   }
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

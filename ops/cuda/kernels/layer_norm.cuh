@@ -7,7 +7,8 @@
 
 #include "ops/cuda/kernels/common.cuh"
 
-namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE {
+namespace minirt::cuda {
+inline namespace MINIRT_KERNEL_NAMESPACE {
 
 constexpr unsigned kLayerNormRowsPerBlock = 4;
 constexpr unsigned kLayerNormThreads = kLayerNormRowsPerBlock * dev::kWarpSize;
@@ -102,4 +103,5 @@ MINIRT_GLOBAL void MINIRT_LAUNCH_BOUNDS(kLayerNormThreads)
   }
 }
 
-}  // namespace minirt::cuda::inline MINIRT_KERNEL_NAMESPACE
+}  // namespace MINIRT_KERNEL_NAMESPACE
+}  // namespace minirt::cuda

@@ -167,8 +167,13 @@ bool precision_from_name(const std::string& name, Precision* precision);
 // i.e. whether a Session with it can be made; fp32 always can.
 bool precision_supported(Precision precision);
 
-// Where a Session runs. This build has the CPU backend only: kCuda makes the
-// Session constructor throw Error saying so.
+// Where a Session runs. kCuda: GPU 0 (compute capability 8.0 or later) with
+// fp16 weights and activations, fp32 LayerNorm and softmax math and fp32
+// accumulation, fp32 outputs; fp32 precision only, no profiling, and only
+// models of the fused ops (EmbedLayerNorm, MatMul, Attention with head dim
+// 16, 32 or 64, AddLayerNorm, Pooler). The Session constructor throws Error
+// naming what is missing: a build without the CUDA backend (no nvcc, or
+// -DMINIRT_CUDA=OFF), a machine without a usable GPU or driver, an op.
 enum class Device { kCpu, kCuda };
 
 struct SessionOptions {

@@ -109,7 +109,7 @@ typedef enum minirt_precision {
 
 typedef enum minirt_device {
   MINIRT_DEVICE_CPU = 0,
-  MINIRT_DEVICE_CUDA = 1,             /* a CPU-only build refuses it at session creation */
+  MINIRT_DEVICE_CUDA = 1,             /* GPU 0; see minirt.h's Device for what it runs */
   MINIRT_DEVICE_MAX_ENUM = 0x7fffffff /* see MINIRT_PRECISION_MAX_ENUM */
 } minirt_device;
 
