@@ -11,7 +11,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
                 nlohmann-json3-dev libonnx-testdata \
-                libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+                pkg-config libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
