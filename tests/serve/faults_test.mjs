@@ -195,7 +195,13 @@ try {
   await blast(10000);
   const rssAfter = lib.rssKiB(server.child.pid);
   console.log(`RSS ${rssBefore} KiB -> ${rssAfter} KiB over 10000 requests (${Date.now() - t1} ms)`);
-  assert.ok(rssAfter - rssBefore < 8 * 1024, `RSS grew ${rssAfter - rssBefore} KiB`);
+  if (process.env.MINIRT_SANITIZE) {
+    // AddressSanitizer's quarantine keeps freed memory; LeakSanitizer checks
+    // leaks at the server's exit instead.
+    console.log(`RSS bound not checked: built with -fsanitize=${process.env.MINIRT_SANITIZE}`);
+  } else {
+    assert.ok(rssAfter - rssBefore < 8 * 1024, `RSS grew ${rssAfter - rssBefore} KiB`);
+  }
   const m = await lib.metrics(server);
   assert.ok(lib.metricValue(m, "minirt_serve_failures_total", 'model="",code="not_found"') >= 2);
   assert.match(m, /minirt_serve_queue_depth\{model="tiny"\} 0/);
