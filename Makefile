@@ -14,7 +14,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ clang make python3 flatbuffers-compiler libflatbuffers-dev doctest-dev libxbyak-dev \
                 nlohmann-json3-dev libonnx-testdata unicode-data python3-onnx python3-numpy \
-                libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+                pkg-config libcpp-httplib-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
                 nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb

@@ -161,7 +161,7 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
             return invalid("input '" + in.name() + "' raw contents are " +
                            std::to_string(bytes.size()) + " bytes, not a multiple of 8");
           r.values.resize(bytes.size() / sizeof(int64_t));
-          std::memcpy(r.values.data(), bytes.data(), bytes.size());
+          if (!bytes.empty()) std::memcpy(r.values.data(), bytes.data(), bytes.size());
         } else {
           r.values.assign(in.contents().int64_contents().begin(),
                           in.contents().int64_contents().end());

@@ -166,7 +166,7 @@ InferCall decode_infer(const InferBody& body, std::string model_name) {
                            std::to_string(body.binary.size() - binary_offset) +
                            " binary bytes left or is not a multiple of 8"};
         raw.values.resize(n / sizeof(int64_t));
-        std::memcpy(raw.values.data(), body.binary.data() + binary_offset, n);
+        if (n > 0) std::memcpy(raw.values.data(), body.binary.data() + binary_offset, n);
         binary_offset += n;
       }
     }
