@@ -99,12 +99,15 @@ fi
 no_gpu="no GPU on this machine"
 
 # Build deps carried by --prepare, used only where the system lacks them.
+# Unpacked outside .gpu (which must stay small to carry) and $OUT (which
+# comes back).
 if [ -d "$gpu_dir/debs" ]; then
-  for deb in "$gpu_dir"/debs/*.deb; do dpkg -x "$deb" "$gpu_dir/root"; done
-  export PATH=$PATH:$gpu_dir/root/usr/bin
-  export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$gpu_dir/root/usr/lib/x86_64-linux-gnu
-  export CMAKE_PREFIX_PATH=${CMAKE_PREFIX_PATH:+$CMAKE_PREFIX_PATH;}$gpu_dir/root/usr
-  export CPATH=${CPATH:+$CPATH:}$gpu_dir/root/usr/include
+  deps=${TMPDIR:-/tmp}/minirt-gpu-deps
+  for deb in "$gpu_dir"/debs/*.deb; do dpkg -x "$deb" "$deps"; done
+  export PATH=$PATH:$deps/usr/bin
+  export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$deps/usr/lib/x86_64-linux-gnu
+  export CMAKE_PREFIX_PATH=${CMAKE_PREFIX_PATH:+$CMAKE_PREFIX_PATH;}$deps/usr
+  export CPATH=${CPATH:+$CPATH:}$deps/usr/include
 fi
 export PATH=$PATH:/usr/local/cuda/bin
 
@@ -138,18 +141,23 @@ else
   record cuda_tests failed "see logs/ctest.log: $(grep -E 'tests passed|\(Failed\)' "$logs/ctest.log" | tr '\n\t' '  ')"
 fi
 
-# --- models: materialized and converted once, in .gpu (or $BUILD/models).
-fb_dir=$gpu_dir/fb
-model_src() {
-  if [ -d "$gpu_dir/models/$1" ]; then echo "$gpu_dir/models/$1"; else echo "$BUILD/models/$1"; fi
+# --- models: materialized and converted once, into $BUILD (never into .gpu,
+# which must stay small enough to carry).
+work_models=$BUILD/gpu-models
+fb_dir=$BUILD/gpu-fb
+model_src() {  # NAME -> its folder: materialized, carried, or the ctest fixture's
+  if [ -f "$work_models/$1/model.safetensors" ]; then echo "$work_models/$1"
+  elif [ -d "$gpu_dir/models/$1" ]; then echo "$gpu_dir/models/$1"
+  else echo "$BUILD/models/$1"; fi
 }
 convert_model() {  # NAME -> prints the .fb path, or fails
   local src fb
   src=$(model_src "$1") fb=$fb_dir/$1.fb
   [ -f "$fb" ] && { echo "$fb"; return 0; }
-  mkdir -p "$fb_dir"
+  mkdir -p "$fb_dir" "$work_models"
   if [ ! -f "$src/model.safetensors" ] && [ -f "$src/recipe.json" ]; then
-    python3 "$(dirname "$src")/materialize.py" "$src" >>"$logs/models.log" 2>&1 || return 1
+    python3 "$(dirname "$src")/materialize.py" "$src" --out "$work_models/$1" >>"$logs/models.log" 2>&1 || return 1
+    src=$work_models/$1
   fi
   "$bin/minirt-convert" --hf "$src" --max-batch 32 -o "$fb" >>"$logs/models.log" 2>&1 || return 1
   echo "$fb"
