@@ -1,7 +1,7 @@
 # ctest shared_library_exports (MINIRT_SHARED=ON): libminirt.so's dynamic
 # symbols are the API and nothing else. The C symbols must be exactly the
 # functions minirt_c.h declares; every C++ symbol must belong to a name that
-# minirt.h declares (Model, Session, Error, precision_name, ...), never to an
+# minirt.h or tokenizer.h declares (Model, Session, Error, Tokenizer, ...), never to an
 # Impl or anything internal.
 #   cmake -DLIBRARY=libminirt.so -P check_shared_exports.cmake
 set(INCLUDE ${CMAKE_CURRENT_LIST_DIR}/../runtime/include/minirt)
@@ -16,6 +16,8 @@ string(REGEX MATCHALL "minirt_[a-z_]+\\(" C_DECLARED "${C_HEADER}")
 list(TRANSFORM C_DECLARED REPLACE "\\($" "")
 list(REMOVE_DUPLICATES C_DECLARED)
 file(READ ${INCLUDE}/minirt.h CPP_HEADER)
+file(READ ${INCLUDE}/tokenizer.h TOKENIZER_HEADER)
+string(APPEND CPP_HEADER "${TOKENIZER_HEADER}")
 
 string(REPLACE "\n" ";" LINES "${NM_OUT}")
 set(C_EXPORTED "")

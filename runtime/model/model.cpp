@@ -63,6 +63,7 @@ std::vector<std::string> op_lines(const Model::Impl& m) {
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
+Model::Impl::~Impl() = default;
 
 std::shared_ptr<const Model> Model::load(const std::string& path, const LoadOptions& options) {
   return rethrow_as_error([&] {

@@ -109,6 +109,10 @@ struct InputLimit {
 };
 
 struct Model::Impl {
+  // Out of line and hidden: libminirt.so exports minirt::Model::*, never its
+  // insides (exports.map; the weak inline destructor would match that glob).
+  __attribute__((visibility("hidden"))) ~Impl();
+
   std::unique_ptr<const ModelBytes> file;  // the mapped file or the aligned copy
   std::string producer, source;
   std::vector<std::pair<std::string, std::string>> metadata;
