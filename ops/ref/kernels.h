@@ -55,7 +55,8 @@ struct AttentionArgs {
   float* dst = nullptr;              // [batch, seq, heads * head_dim]
   int64_t batch = 0, seq = 0, num_heads = 0, head_dim = 0;
   float scale = 1.0f;
-  const int32_t* cu_seqlens = nullptr;  // [batch + 1] token offsets; when set, rows are packed per sequence and mask_bias is unused
+  const int32_t* cu_seqlens = nullptr;  // [batch + 1] token offsets; when set, rows are packed per
+                                        // sequence and mask_bias is unused
 };
 void attention(const AttentionArgs& args, Parallel& parallel);
 
