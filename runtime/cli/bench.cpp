@@ -15,9 +15,9 @@ namespace minirt::cli {
 int command_bench(const std::string& model_path, const std::vector<std::string>& argv) {
   for (const std::string& arg : argv)
     if (arg == "--lengths" || arg == "--length-mix") return command_bench_ragged(model_path, argv);
-  const Args args(argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision",
-                          "--device"},
-                  {"--bench", "--json", "--profile"});
+  const Args args(
+      argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision", "--device"},
+      {"--bench", "--json", "--profile"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();

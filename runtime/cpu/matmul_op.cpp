@@ -19,8 +19,7 @@ class MatMulOp final : public CpuOp {
                                  : max.m;
     jit_ = shared_matmul(
         op_matmul_precision(s.matmul_precision, s.bound.op().precision_floor), s,
-        {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr},
-        max_rows);
+        {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max_rows);
   }
 
   void run(const RunShape& run, Parallel& parallel) override {
