@@ -17,8 +17,9 @@ void measure_rows(TokenBlock& t) {
   for (int64_t r = 0; r < t.rows; ++r) {
     const int64_t* mask = t.attention_mask.data() + r * t.seq;
     const int64_t length = std::find(mask, mask + t.seq, 0) - mask;
-    // A token after padding: only a padded run masks it the way it asks.
-    if (std::find(mask + length, mask + t.seq, 1) != mask + t.seq) {
+    // A row with no token, or a token after padding: only a padded run masks
+    // it the way it asks.
+    if (length == 0 || std::find(mask + length, mask + t.seq, 1) != mask + t.seq) {
       t.lengths.clear();
       return;
     }

@@ -43,8 +43,8 @@ struct TokenBlock {
   std::vector<int64_t> attention_mask;  // empty: all ones
   std::vector<int64_t> token_type_ids;  // empty: all zeros
   // Each row's real tokens: its attention mask's leading ones (seq without a
-  // mask). Empty when a row has a token after a padded position: such a
-  // request can only run padded.
+  // mask). Empty when a row has no token or a token after a padded
+  // position: such a request can only run padded.
   std::vector<int64_t> lengths;
   // What the request costs against a batch's token budget: its real tokens,
   // or rows x seq when it runs padded.
