@@ -142,8 +142,9 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
     return grpc::Status::OK;
   }
 
-  // Inputs from int64_contents, or from raw_input_contents (one entry per
-  // input, little-endian); never both.
+  // Inputs from contents (int64_contents, bytes_contents), or from
+  // raw_input_contents (one entry per input: INT64 little-endian, BYTES
+  // elements each after a 4-byte little-endian length); never both.
   static grpc::Status decode_inputs(const inference::ModelInferRequest& request, InferCall* call) {
     const bool raw = request.raw_input_contents_size() > 0;
     if (raw && request.raw_input_contents_size() != request.inputs_size())
@@ -151,7 +152,7 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
                      " entries for " + std::to_string(request.inputs_size()) + " inputs");
     for (int i = 0; i < request.inputs_size(); ++i) {
       const auto& in = request.inputs(i);
-      RawInput r{in.name(), in.datatype(), {in.shape().begin(), in.shape().end()}, {}};
+      RawInput r{in.name(), in.datatype(), {in.shape().begin(), in.shape().end()}, {}, {}};
       if (raw && in.has_contents())
         return invalid("input '" + in.name() + "' has contents and raw_input_contents");
       if (in.datatype() == "INT64") {
@@ -165,6 +166,15 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
         } else {
           r.values.assign(in.contents().int64_contents().begin(),
                           in.contents().int64_contents().end());
+        }
+      } else if (in.datatype() == "BYTES") {
+        if (raw) {
+          const Status split =
+              split_bytes_elements(request.raw_input_contents(i), in.name(), &r.texts);
+          if (!split.ok()) return invalid(split.message);
+        } else {
+          r.texts.assign(in.contents().bytes_contents().begin(),
+                         in.contents().bytes_contents().end());
         }
       }
       call->inputs.push_back(std::move(r));

@@ -66,6 +66,19 @@ void flatten_int64(const json& data, const std::string& name, std::vector<int64_
   }
 }
 
+// The same for BYTES data: a (possibly nested) array of strings.
+void flatten_strings(const json& data, const std::string& name, std::vector<std::string>& out,
+                     int depth = 0) {
+  if (data.is_array()) {
+    if (depth == 4) throw BadRequest{"input '" + name + "' data nests arrays too deeply"};
+    for (const json& item : data) flatten_strings(item, name, out, depth + 1);
+  } else if (data.is_string()) {
+    out.push_back(data.get<std::string>());
+  } else {
+    throw BadRequest{"input '" + name + "' data holds " + data.dump() + ", not a BYTES string"};
+  }
+}
+
 const json* find_key(const json& object, const char* key) {
   const auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
@@ -155,20 +168,32 @@ InferCall decode_infer(const InferBody& body, std::string model_name) {
     if ((binary_size != nullptr) == (data != nullptr))
       throw BadRequest{"input '" + raw.name +
                        "' needs exactly one of 'data' and parameters.binary_data_size"};
+    // Binary data: this input's bytes follow the previous inputs'.
+    std::string_view binary;
+    if (binary_size != nullptr) {
+      const uint64_t n = binary_size->get<uint64_t>();
+      if (n > body.binary.size() - binary_offset)
+        throw BadRequest{"input '" + raw.name + "' binary_data_size " + std::to_string(n) +
+                         " does not fit the " + std::to_string(body.binary.size() - binary_offset) +
+                         " binary bytes left"};
+      binary = body.binary.substr(binary_offset, n);
+      binary_offset += n;
+    }
     if (raw.datatype == "INT64") {
       if (data != nullptr) {
         flatten_int64(*data, raw.name, raw.values);
       } else {
-        const uint64_t n = binary_size->get<uint64_t>();
-        if (n % sizeof(int64_t) != 0 || n > body.binary.size() - binary_offset)
-          throw BadRequest{"input '" + raw.name + "' binary_data_size " + std::to_string(n) +
-                           " does not fit the " +
-                           std::to_string(body.binary.size() - binary_offset) +
-                           " binary bytes left or is not a multiple of 8"};
-        raw.values.resize(n / sizeof(int64_t));
-        if (n > 0) std::memcpy(raw.values.data(), body.binary.data() + binary_offset, n);
-        binary_offset += n;
+        if (binary.size() % sizeof(int64_t) != 0)
+          throw BadRequest{"input '" + raw.name + "' binary_data_size " +
+                           std::to_string(binary.size()) + " is not a multiple of 8"};
+        raw.values.resize(binary.size() / sizeof(int64_t));
+        if (!binary.empty()) std::memcpy(raw.values.data(), binary.data(), binary.size());
       }
+    } else if (raw.datatype == "BYTES") {
+      if (data != nullptr)
+        flatten_strings(*data, raw.name, raw.texts);
+      else if (const Status split = split_bytes_elements(binary, raw.name, &raw.texts); !split.ok())
+        throw BadRequest{split.message};
     }
     call.inputs.push_back(std::move(raw));
   }

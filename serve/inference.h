@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,16 @@ struct TokenBlock {
   std::vector<int64_t> input_ids;
   std::vector<int64_t> attention_mask;  // empty: all ones
   std::vector<int64_t> token_type_ids;  // empty: all zeros
-  int64_t tokens() const { return rows * seq; }
+  // Each row's real tokens: its attention mask's leading ones (seq without a
+  // mask). Empty when a row has no token or a token after a padded
+  // position: such a request can only run padded.
+  std::vector<int64_t> lengths;
+  // What the request costs against a batch's token budget: its real tokens,
+  // or rows x seq when it runs padded.
+  int64_t real_tokens() const {
+    return lengths.empty() ? rows * seq
+                           : std::accumulate(lengths.begin(), lengths.end(), int64_t{0});
+  }
 };
 
 struct OutputTensor {

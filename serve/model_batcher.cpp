@@ -59,22 +59,19 @@ bool ModelBatcher::batch_ready(Clock::time_point now) const {
   if (queue_.empty()) return false;
   if (draining_) return true;
   // The whole queue already fills a batch (rows, requests or tokens)...
-  int64_t rows = 0, longest = 0;
-  for (const auto& r : queue_) {
-    rows += r->tokens.rows;
-    longest = std::max(longest, r->tokens.seq);
-  }
-  if (rows >= limits_.max_rows) return true;
+  BatchCost cost(limits_.ragged);
+  for (const auto& r : queue_) cost.add(r->tokens);
+  if (cost.rows() >= limits_.max_rows) return true;
   if (limits_.max_requests > 0 && static_cast<int64_t>(queue_.size()) >= limits_.max_requests)
     return true;
-  if (batch_cost(rows, longest) >= limits_.max_tokens) return true;
+  if (cost.tokens() >= limits_.max_tokens) return true;
   // ... or the oldest request has waited long enough.
   return now - queue_.front()->enqueued >= limits_.max_delay;
 }
 
 std::vector<std::shared_ptr<PendingRequest>> ModelBatcher::cut_batch(Clock::time_point now) {
   std::vector<std::shared_ptr<PendingRequest>> batch;
-  int64_t rows = 0, longest = 0;
+  BatchCost cost(limits_.ragged);
   while (!queue_.empty()) {
     std::shared_ptr<PendingRequest>& next = queue_.front();
     if (next->cancelled.load()) {
@@ -87,15 +84,14 @@ std::vector<std::shared_ptr<PendingRequest>> ModelBatcher::cut_batch(Clock::time
       queue_.pop_front();
       continue;
     }
-    const int64_t new_rows = rows + next->tokens.rows;
-    const int64_t new_longest = std::max(longest, next->tokens.seq);
+    BatchCost grown = cost;
+    grown.add(next->tokens);
     const bool over =
-        new_rows > limits_.max_rows || batch_cost(new_rows, new_longest) > limits_.max_tokens ||
+        grown.rows() > limits_.max_rows || grown.tokens() > limits_.max_tokens ||
         (limits_.max_requests > 0 && static_cast<int64_t>(batch.size()) >= limits_.max_requests);
     // The first request always goes, even over the token budget: it runs alone.
     if (!batch.empty() && over) break;
-    rows = new_rows;
-    longest = new_longest;
+    cost = grown;
     batch.push_back(std::move(next));
     queue_.pop_front();
   }
@@ -123,16 +119,15 @@ void ModelBatcher::instance_loop(BatchRunner& runner) {
     lock.unlock();
     const Clock::time_point start = Clock::now();
     std::vector<double> queue_seconds;
-    int64_t rows = 0, longest = 0;
+    BatchCost cost(limits_.ragged);
     for (const auto& r : batch) {
       queue_seconds.push_back(seconds(start - r->enqueued));
-      rows += r->tokens.rows;
-      longest = std::max(longest, r->tokens.seq);
+      cost.add(r->tokens);
     }
     std::vector<InferResult> results = runner.execute(batch);
     const double compute = seconds(Clock::now() - start);
     metrics_.batch(model_name_, queue_seconds, compute, static_cast<int64_t>(batch.size()),
-                   batch_cost(rows, longest));
+                   cost.tokens());
     if (!results.front().status.ok())
       log_event("error", "batch_failed",
                 {{"model", model_name_}, {"message", results.front().status.message}});

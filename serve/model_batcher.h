@@ -19,8 +19,9 @@
 namespace minirt::serve {
 
 struct BatchLimits {
-  int64_t max_rows = 1;  // the model file's max batch
-  int64_t max_tokens = 1;
+  int64_t max_rows = 1;      // the model file's max batch
+  int64_t max_tokens = 1;    // BatchCost::tokens() of a batch
+  bool ragged = false;       // the model runs ragged batches (BatchCost)
   int64_t max_requests = 0;  // 0: no cap
   Clock::duration max_delay{};
 };

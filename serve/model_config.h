@@ -16,8 +16,10 @@ struct ModelConfig {
   int instances = 1;             // sessions, each run by its own thread
   int threads_per_instance = 1;  // SessionOptions::threads
   Precision precision = Precision::kFloat32;
-  // A batch is cut once its padded tokens (rows x longest sequence) would pass
-  // this; a single request larger than it runs alone.
+  // A batch is cut once its tokens would pass this (or the model file's
+  // max_tokens, if lower): real tokens for a model that runs ragged batches,
+  // rows x longest sequence for one that runs padded. A single request larger
+  // than it runs alone.
   int64_t max_batch_tokens = 8192;
   // ... or once its oldest request has waited this long. 0: never wait.
   double max_queue_delay_ms = 2.0;

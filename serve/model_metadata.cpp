@@ -1,6 +1,7 @@
 #include "serve/model_metadata.h"
 
 #include "minirt/minirt_c.h"
+#include "serve/request_decode.h"
 
 namespace minirt::serve {
 
@@ -12,6 +13,11 @@ std::string server_version() {
 std::vector<TensorMetadata> input_metadata(const ServedModel& model) {
   std::vector<TensorMetadata> out;
   for (const InputInfo& in : model.summary.inputs) out.push_back({in.name, "INT64", {-1, -1}});
+  // Text instead of ids: one sequence per element (request_decode.h).
+  if (model.model->tokenizer() != nullptr) {
+    out.push_back({kTextInput, "BYTES", {-1}});
+    out.push_back({kTextPairInput, "BYTES", {-1}});
+  }
   return out;
 }
 

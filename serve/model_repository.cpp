@@ -74,6 +74,8 @@ std::vector<LoadedModel> load_model_directory(const std::string& dir) {
                  {"path", fb.string()},
                  {"max_batch", m.summary.max_batch},
                  {"max_seq", m.summary.max_seq},
+                 {"max_tokens", m.summary.max_tokens},
+                 {"ragged", m.summary.ragged_refusal.empty()},
                  {"instances", m.config.instances},
                  {"precision", precision_name(m.config.precision)}});
     } catch (const std::exception& e) {
@@ -95,7 +97,8 @@ ModelRepository::ModelRepository(std::vector<LoadedModel> models, Metrics& metri
                                           m.outputs));
       const BatchLimits limits{
           .max_rows = m.summary.max_batch,
-          .max_tokens = m.config.max_batch_tokens,
+          .max_tokens = std::min(m.config.max_batch_tokens, m.summary.max_tokens),
+          .ragged = m.summary.ragged_refusal.empty(),
           .max_requests = m.config.max_batch_requests,
           .max_delay = std::chrono::duration_cast<Clock::duration>(
               std::chrono::duration<double, std::milli>(m.config.max_queue_delay_ms))};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "minirt/tokenizer.h"
+
 namespace minirt::serve {
 
 namespace {
@@ -16,6 +18,68 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }
 
 Status invalid(std::string message) { return {StatusCode::kInvalidArgument, std::move(message)}; }
+
+bool is_text(const RawInput& in) {
+  return in.datatype == "BYTES" || in.name == kTextInput || in.name == kTextPairInput;
+}
+
+// Text inputs: "text" [N] and optionally "text_pair" [N], BYTES, alone.
+Status decode_text(const ServedModel& model, std::vector<RawInput>& inputs, TokenBlock* tokens) {
+  const Tokenizer* tokenizer = model.model->tokenizer();
+  const RawInput* text = nullptr;
+  const RawInput* pair = nullptr;
+  for (const RawInput& in : inputs) {
+    if (in.datatype == "BYTES" && tokenizer == nullptr)
+      return invalid("input '" + in.name + "' is BYTES (text), but model '" + model.name +
+                     "' has no tokenizer: send INT64 token ids");
+    if (in.name != kTextInput && in.name != kTextPairInput)
+      return invalid("input '" + in.name + "' cannot go with text: send '" + kTextInput +
+                     "' (and '" + kTextPairInput + "') alone, or token ids alone");
+    if (in.datatype != "BYTES")
+      return invalid("input '" + in.name + "' has datatype " + in.datatype + "; it must be BYTES");
+    const RawInput*& slot = in.name == kTextInput ? text : pair;
+    if (slot != nullptr) return invalid("input '" + in.name + "' given twice");
+    slot = &in;
+    if (in.shape.size() != 1 || in.shape[0] < 1)
+      return invalid("input '" + in.name + "' has shape " + shape_text(in.shape) +
+                     "; it must be [n], n >= 1: one text per element");
+    if (in.shape[0] > model.summary.max_batch)
+      return invalid("input '" + in.name + "' holds " + std::to_string(in.shape[0]) +
+                     " texts, over model '" + model.name + "' max batch " +
+                     std::to_string(model.summary.max_batch));
+    if (static_cast<int64_t>(in.texts.size()) != in.shape[0])
+      return invalid("input '" + in.name + "' has " + std::to_string(in.texts.size()) +
+                     " elements; shape " + shape_text(in.shape) + " needs " +
+                     std::to_string(in.shape[0]));
+  }
+  if (text == nullptr) return invalid(std::string("text request has no '") + kTextInput + "'");
+  if (pair != nullptr && pair->shape != text->shape)
+    return invalid(std::string("input '") + kTextPairInput + "' has shape " +
+                   shape_text(pair->shape) + " but '" + kTextInput + "' has " +
+                   shape_text(text->shape));
+  PaddedBatch padded;
+  try {
+    padded = tokenizer->pad(
+        tokenizer->encode_batch(text->texts, pair ? std::span<const std::string>(pair->texts)
+                                                  : std::span<const std::string>()));
+  } catch (const Error& e) {
+    return invalid(std::string("text could not be tokenized: ") + e.what());
+  }
+  if (padded.seq > model.summary.max_seq)
+    return invalid("text is " + std::to_string(padded.seq) + " tokens, over model '" + model.name +
+                   "' max seq " + std::to_string(model.summary.max_seq));
+  *tokens = TokenBlock{};
+  tokens->rows = padded.batch;
+  tokens->seq = padded.seq;
+  tokens->input_ids = std::move(padded.input_ids);
+  tokens->attention_mask = std::move(padded.attention_mask);
+  // A model without a token_type_ids input takes none.
+  if (std::any_of(model.summary.inputs.begin(), model.summary.inputs.end(),
+                  [](const InputInfo& i) { return i.name == "token_type_ids"; }))
+    tokens->token_type_ids = std::move(padded.token_type_ids);
+  measure_rows(*tokens);
+  return {};
+}
 
 }  // namespace
 
@@ -32,6 +96,7 @@ int64_t element_count(const std::vector<int64_t>& shape, int64_t limit) {
 Status decode_tokens(const ServedModel& model, std::vector<RawInput>& inputs, TokenBlock* tokens) {
   const ModelSummary& s = model.summary;
   if (inputs.empty()) return invalid("request has no inputs");
+  if (std::any_of(inputs.begin(), inputs.end(), is_text)) return decode_text(model, inputs, tokens);
   std::vector<int64_t> shape;
   for (RawInput& in : inputs) {
     const auto info = std::find_if(s.inputs.begin(), s.inputs.end(),
@@ -44,12 +109,6 @@ Status decode_tokens(const ServedModel& model, std::vector<RawInput>& inputs, To
       }
       return invalid("unknown input '" + in.name + "' (model '" + model.name + "' takes " + known +
                      ")");
-    }
-    if (in.datatype == "BYTES") {
-      // Text input: tokenized by the model's tokenizer once models carry one;
-      // until then there is nothing to turn text into ids with.
-      return invalid("input '" + in.name + "' is BYTES (text), but model '" + model.name +
-                     "' has no tokenizer: send INT64 token ids");
     }
     if (in.datatype != "INT64")
       return invalid("input '" + in.name + "' has datatype " + in.datatype + "; it must be INT64");
@@ -103,6 +162,24 @@ Status decode_tokens(const ServedModel& model, std::vector<RawInput>& inputs, To
     }
   }
   if (!have_ids) return invalid("request has no input_ids");
+  measure_rows(*tokens);
+  return {};
+}
+
+Status split_bytes_elements(std::string_view bytes, const std::string& name,
+                            std::vector<std::string>* out) {
+  while (!bytes.empty()) {
+    if (bytes.size() < 4)
+      return invalid("input '" + name + "' BYTES data ends inside a length prefix");
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const uint32_t n = p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24);
+    bytes.remove_prefix(4);
+    if (n > bytes.size())
+      return invalid("input '" + name + "' BYTES element of " + std::to_string(n) +
+                     " bytes runs past its data");
+    out->emplace_back(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+  }
   return {};
 }
 

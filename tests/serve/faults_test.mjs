@@ -70,6 +70,17 @@ try {
   await expectHttp("mask not 0/1", 400, { inputs: [
     { name: "input_ids", datatype: "INT64", shape: [2], data: [1, 2] },
     { name: "attention_mask", datatype: "INT64", shape: [2], data: [1, 2] }] }, "tiny", /0 or 1/);
+  {
+    // A row with no real token cannot be a ragged sequence: it runs padded,
+    // and its per-token outputs are all padding (0).
+    const r = await lib.httpInfer(server, "tiny", { inputs: [
+      { name: "input_ids", datatype: "INT64", shape: [2, 2], data: [1, 2, 3, 4] },
+      { name: "attention_mask", datatype: "INT64", shape: [2, 2], data: [1, 1, 0, 0] }] });
+    assert.equal(r.status, 200, r.text);
+    const perToken = r.json.outputs.filter((o) => o.shape.length === 3);
+    assert.ok(perToken.length > 0);
+    for (const o of perToken) assert.ok(o.data.slice(o.data.length / 2).every((v) => v === 0), o.name);
+  }
   await expectHttp("seq past max", 400, { inputs: [{ name: "input_ids", datatype: "INT64", shape: [33], data: Array(33).fill(1) }] }, "tiny", /limits/);
   await expectHttp("batch past max", 400, { inputs: [{ name: "input_ids", datatype: "INT64", shape: [9, 1], data: Array(9).fill(1) }] }, "tiny", /limits/);
   await expectHttp("unknown input", 400, { inputs: [{ name: "pixels", datatype: "INT64", shape: [1], data: [1] }] }, "tiny", /unknown input/);

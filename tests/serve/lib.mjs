@@ -167,27 +167,46 @@ export function makeBlock(rowLengths, seq, vocab, seed, oneD = false) {
   return { shape: oneD ? [seq] : [rowLengths.length, seq], input_ids: ids, attention_mask: mask, token_type_ids: types };
 }
 
-// The library's outputs for each block (tests/serve/serve_reference.cpp).
-export function libraryOutputs(modelPath, blocks) {
+// The library's runs of each case (tests/serve/serve_reference.cpp): a block
+// of ids, or {text: [...], text_pair?: [...]}. Each gives {outputs: {name:
+// {shape, data}}, block: {shape, attention_mask}}, the [B,S] mask it ran with.
+export function libraryRuns(modelPath, cases) {
   const text = execFileSync(env("SERVE_REFERENCE"),
-                            { input: JSON.stringify({ model: modelPath, cases: blocks }), maxBuffer: 1 << 30 });
-  return JSON.parse(text).map((outs) => {
-    const m = {};
-    for (const o of outs) m[o.name] = { shape: o.shape, data: Float32Array.from(o.data) };
-    return m;
+                            { input: JSON.stringify({ model: modelPath, cases }), maxBuffer: 1 << 30 });
+  return JSON.parse(text).map((run) => {
+    const outputs = {};
+    for (const o of run.outputs) outputs[o.name] = { shape: o.shape, data: Float32Array.from(o.data) };
+    return { outputs, block: { shape: run.shape, attention_mask: run.attention_mask } };
   });
 }
 
-// Max |a - b| over two {name: {shape, data}} maps; shapes must agree (a 1-D
-// request's shapes drop the library's batch dim of 1).
-export function maxDifference(got, want, oneD) {
+// The library's outputs for each block of ids.
+export function libraryOutputs(modelPath, blocks) {
+  return libraryRuns(modelPath, blocks).map((run) => run.outputs);
+}
+
+// Max |got - want| over two {name: {shape, data}} maps at the positions the
+// block's attention mask keeps; shapes must agree (a 1-D request's shapes drop
+// the library's batch dim of 1). Per-token outputs ([B,S,...]) must be exactly
+// 0 where the mask is 0: the server zero-fills padding (the library's padded
+// run leaves there whatever attention over the real tokens gave).
+export function maxDifference(got, want, block) {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+  const oneD = block.shape.length === 1;
+  const seq = block.shape[block.shape.length - 1];
+  const mask = block.attention_mask;
   let worst = 0;
   for (const name of Object.keys(want)) {
     const wantShape = oneD ? want[name].shape.slice(1) : want[name].shape;
     assert.deepEqual(got[name].shape, wantShape, `${name} shape`);
     assert.equal(got[name].data.length, want[name].data.length);
+    const perToken = want[name].shape.length >= 3 && want[name].shape[1] === seq;
+    const inner = want[name].data.length / (want[name].shape[0] * (perToken ? seq : 1));
     for (let i = 0; i < want[name].data.length; ++i) {
+      if (perToken && mask && mask[Math.floor(i / inner)] === 0) {
+        assert.equal(got[name].data[i], 0, `${name}[${i}] is padding and must be 0`);
+        continue;
+      }
       worst = Math.max(worst, Math.abs(got[name].data[i] - want[name].data[i]));
     }
   }
