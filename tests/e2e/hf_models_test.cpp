@@ -57,16 +57,9 @@ TEST_CASE("e2e: bert-tiny and bert-tiny-cls from tests/data match the references
 }
 
 TEST_CASE("e2e: the shared models match the references") {
-  if (!test::shared_models_present()) {
-    MESSAGE("skipped: ../shared/models is absent (a fresh clone without the shared material)");
-    return;
-  }
-  for (const char* name : {"bert-tiny", "bert-tiny-cls", "minilm-l3-384", "bert-3l-768"}) {
-    const std::string dir = test::shared_model_dir(name);
-    REQUIRE_MESSAGE(std::filesystem::exists(dir + "/model.safetensors"),
-                    "the materialize_shared_models fixture did not write " << dir);
-    check_refs(dir, name, 2);
-  }
+  test::for_each_shared_model(
+      "model.safetensors",
+      [](const std::string& dir, const std::string& name) { check_refs(dir, name, 2); });
 }
 
 TEST_CASE("e2e: bf16 and int8 MatMuls stay within their budgets on every model") {

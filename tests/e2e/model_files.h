@@ -26,6 +26,23 @@ inline bool shared_models_present() {
                                  "/../shared/models/materialize.py");
 }
 
+// Calls fn(dir, name) for each of the four shared models the ctest fixture
+// materializes, after checking it wrote `file` there; without ../shared/models
+// (a fresh clone without the shared material) says so and calls nothing.
+template <typename Fn>
+void for_each_shared_model(const std::string& file, Fn&& fn) {
+  if (!shared_models_present()) {
+    MESSAGE("skipped: ../shared/models is absent (a fresh clone without the shared material)");
+    return;
+  }
+  for (const char* name : {"bert-tiny", "bert-tiny-cls", "minilm-l3-384", "bert-3l-768"}) {
+    const std::string dir = shared_model_dir(name);
+    REQUIRE_MESSAGE(std::filesystem::exists(dir + "/" + file),
+                    "the materialize_shared_models fixture did not write " << dir);
+    fn(dir, std::string(name));
+  }
+}
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together

@@ -105,16 +105,9 @@ TEST_CASE("e2e onnx: bert-tiny from tests/data, both exporters") {
 }
 
 TEST_CASE("e2e onnx: the shared models, both exporters") {
-  if (!test::shared_models_present()) {
-    MESSAGE("skipped: ../shared/models is absent (a fresh clone without the shared material)");
-    return;
-  }
-  for (const char* name : {"bert-tiny", "bert-tiny-cls", "minilm-l3-384", "bert-3l-768"}) {
-    const std::string dir = test::shared_model_dir(name);
-    REQUIRE_MESSAGE(fs::exists(dir + "/model.onnx.data"),
-                    "the materialize_shared_models fixture did not write " << dir);
-    check_model(dir, name);
-  }
+  test::for_each_shared_model(
+      "model.onnx.data",
+      [](const std::string& dir, const std::string& name) { check_model(dir, name); });
 }
 
 }  // namespace

@@ -167,14 +167,12 @@ TEST_CASE("ragged: every shared model equals the padded path at every valid posi
     MESSAGE("skipped: ../shared/models is absent (a fresh clone without the shared material)");
     return;
   }
-  for (const char* name : {"bert-tiny", "bert-tiny-cls", "minilm-l3-384", "bert-3l-768"}) {
-    const std::string dir = test::shared_model_dir(name);
-    REQUIRE_MESSAGE(std::filesystem::exists(dir + "/model.safetensors"),
-                    "the materialize_shared_models fixture did not write " << dir);
-    // bert-3l-768 at a shorter max seq keeps the test quick; its lengths still
-    // reach that max and 1.
-    check_model(dir, name, std::string(name) == "bert-3l-768" ? 96 : 128);
-  }
+  test::for_each_shared_model("model.safetensors",
+                              [](const std::string& dir, const std::string& name) {
+                                // bert-3l-768 at a shorter max seq keeps the test quick; its
+                                // lengths still reach that max and 1.
+                                check_model(dir, name, name == "bert-3l-768" ? 96 : 128);
+                              });
   check_model(std::string(MINIRT_SOURCE_DIR) + "/../shared/models/trained-l3-h256",
               "trained-l3-h256", 128);
 }

@@ -61,6 +61,38 @@ void check_rows_equal(const Packing& p, const std::vector<float>& packed,
   });
 }
 
+// Random embedding tables and packed ids/types for a Packing; args() is the
+// ragged EmbedLayerNorm over them (mask_bias left nullptr: a ragged run never
+// writes it).
+struct RandomEmbedding {
+  std::vector<float> word, position, token_type, gamma, beta;
+  std::vector<int64_t> ids, types;
+
+  RandomEmbedding(std::mt19937& rng, const Packing& p, int64_t hidden, int64_t vocab)
+      : word(random_floats(rng, static_cast<size_t>(vocab * hidden))),
+        position(random_floats(rng, static_cast<size_t>(p.longest * hidden))),
+        token_type(random_floats(rng, static_cast<size_t>(2 * hidden))),
+        gamma(random_floats(rng, static_cast<size_t>(hidden))),
+        beta(random_floats(rng, static_cast<size_t>(hidden))),
+        ids(random_ints(rng, static_cast<size_t>(p.tokens()), 0, vocab - 1)),
+        types(random_ints(rng, static_cast<size_t>(p.tokens()), 0, 1)) {}
+
+  ref::EmbedLayerNormArgs args(const Packing& p, int64_t hidden, float* dst) const {
+    return {.input_ids = ids.data(),
+            .token_type_ids = types.data(),
+            .word = word.data(),
+            .position = position.data(),
+            .token_type = token_type.data(),
+            .gamma = gamma.data(),
+            .beta = beta.data(),
+            .batch = p.count(),
+            .seq = p.longest,
+            .hidden = hidden,
+            .dst = dst,
+            .cu_seqlens = p.cu.data()};
+  }
+};
+
 TEST_CASE("ref ragged forms equal the padded kernels at every valid position") {
   const uint32_t seed = fresh_seed();
   CAPTURE(seed);
@@ -72,28 +104,12 @@ TEST_CASE("ref ragged forms equal the padded kernels at every valid position") {
     CAPTURE(p.longest);
     const int64_t hidden = 24, vocab = 50, heads = 2, head_dim = 12;
     // Embedding + LayerNorm: positions restart in each sequence.
-    const auto word = random_floats(rng, static_cast<size_t>(vocab * hidden));
-    const auto position = random_floats(rng, static_cast<size_t>(p.longest * hidden));
-    const auto token_type = random_floats(rng, static_cast<size_t>(2 * hidden));
-    const auto gamma = random_floats(rng, static_cast<size_t>(hidden));
-    const auto beta = random_floats(rng, static_cast<size_t>(hidden));
-    const auto ids = random_ints(rng, static_cast<size_t>(p.tokens()), 0, vocab - 1);
-    const auto types = random_ints(rng, static_cast<size_t>(p.tokens()), 0, 1);
-    const auto padded_ids = p.pad(ids, 1, int64_t{0}), padded_types = p.pad(types, 1, int64_t{0});
-    const auto mask = p.pad(std::vector<int64_t>(ids.size(), 1), 1, int64_t{0});
-    ref::EmbedLayerNormArgs embed{.input_ids = ids.data(),
-                                  .token_type_ids = types.data(),
-                                  .word = word.data(),
-                                  .position = position.data(),
-                                  .token_type = token_type.data(),
-                                  .gamma = gamma.data(),
-                                  .beta = beta.data(),
-                                  .batch = p.count(),
-                                  .seq = p.longest,
-                                  .hidden = hidden};
+    const RandomEmbedding e(rng, p, hidden, vocab);
+    const auto padded_ids = p.pad(e.ids, 1, int64_t{0}),
+               padded_types = p.pad(e.types, 1, int64_t{0});
+    const auto mask = p.pad(std::vector<int64_t>(e.ids.size(), 1), 1, int64_t{0});
     std::vector<float> ragged_hidden(static_cast<size_t>(p.tokens() * hidden));
-    embed.dst = ragged_hidden.data();
-    embed.cu_seqlens = p.cu.data();
+    ref::EmbedLayerNormArgs embed = e.args(p, hidden, ragged_hidden.data());
     ref::embed_layer_norm(embed, serial);
     std::vector<float> padded_hidden(static_cast<size_t>(p.count() * p.longest * hidden));
     std::vector<float> mask_bias(static_cast<size_t>(p.count() * p.longest));
@@ -134,7 +150,7 @@ TEST_CASE("ref ragged forms equal the padded kernels at every valid position") {
     std::vector<float> padded_pooled(ragged_pooled.size());
     ref::PoolerArgs pooler{.hidden = ragged_hidden.data(),
                            .weight = weight.data(),
-                           .bias = beta.data(),
+                           .bias = e.beta.data(),
                            .dst = ragged_pooled.data(),
                            .batch = p.count(),
                            .seq = p.longest,
@@ -195,27 +211,9 @@ TEST_CASE("cpu ragged embed_layer_norm matches ref's ragged form, on every ISA a
       const Packing p(lengths);
       CAPTURE(p.count());
       const int64_t hidden = 40, vocab = 30;
-      const auto word = random_floats(rng, static_cast<size_t>(vocab * hidden));
-      const auto position = random_floats(rng, static_cast<size_t>(p.longest * hidden));
-      const auto token_type = random_floats(rng, static_cast<size_t>(2 * hidden));
-      const auto gamma = random_floats(rng, static_cast<size_t>(hidden));
-      const auto beta = random_floats(rng, static_cast<size_t>(hidden));
-      const auto ids = random_ints(rng, static_cast<size_t>(p.tokens()), 0, vocab - 1);
-      const auto types = random_ints(rng, static_cast<size_t>(p.tokens()), 0, 1);
+      const RandomEmbedding e(rng, p, hidden, vocab);
       std::vector<float> got(static_cast<size_t>(p.tokens() * hidden)), want(got.size());
-      // mask_bias is unused in a ragged run: nullptr proves it is never written.
-      ref::EmbedLayerNormArgs args{.input_ids = ids.data(),
-                                   .token_type_ids = types.data(),
-                                   .word = word.data(),
-                                   .position = position.data(),
-                                   .token_type = token_type.data(),
-                                   .gamma = gamma.data(),
-                                   .beta = beta.data(),
-                                   .batch = p.count(),
-                                   .seq = p.longest,
-                                   .hidden = hidden,
-                                   .dst = want.data(),
-                                   .cu_seqlens = p.cu.data()};
+      ref::EmbedLayerNormArgs args = e.args(p, hidden, want.data());
       SerialParallel serial;
       ref::embed_layer_norm(args, serial);
       args.dst = got.data();
