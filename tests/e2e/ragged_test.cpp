@@ -268,11 +268,11 @@ TEST_CASE("ragged: minirt run --bench --lengths, --length-mix, --padded and thei
       {"--lengths 7,,3", "--lengths takes positive integers separated by commas"},
       {"--lengths 7 --length-mix " + bad_mix, "--bench takes one of --lengths or --length-mix"},
       {"--length-mix /nonexistent.txt", "cannot read length mix '/nonexistent.txt'"}};
-  for (const auto& [flags, message] : errors) {
-    const test::CommandResult r = test::run_command(run + flags);
-    INFO(flags << "\n" << r.output);
+  for (const auto& error : errors) {  // no structured binding: clang 14 cannot capture one in INFO
+    const test::CommandResult r = test::run_command(run + error.first);
+    INFO(error.first << "\n" << r.output);
     CHECK(r.exit_code == 1);
-    CHECK(r.output.find(message) != std::string::npos);
+    CHECK(r.output.find(error.second) != std::string::npos);
   }
 }
 
