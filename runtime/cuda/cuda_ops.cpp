@@ -32,6 +32,13 @@ cuda::FusedLaunch fused_launch(const BoundOp& op, const RunShape& run) {
   }
 }
 
+void check_cuda_run(const RunShape& run) {
+  if (run.ragged)
+    throw Error(
+        "device cuda: padding-free (ragged) runs are not supported by the CUDA backend yet; use "
+        "Session::run (padded) on cuda, or run_ragged on the cpu device");
+}
+
 void check_cuda_session(const Model::Impl& model, const SessionOptions& options) {
   if (options.precision != Precision::kFloat32)
     throw Error(std::string("device cuda: precision ") + precision_name(options.precision) +
@@ -47,6 +54,7 @@ void check_cuda_session(const Model::Impl& model, const SessionOptions& options)
 void run_launches(const Model::Impl& model, const std::vector<void*>& tensors,
                   std::span<float* const> outputs, const RunShape& run,
                   std::vector<cuda::FusedLaunch>& launches) {
+  check_cuda_run(run);
   launches.clear();
   for (const OpInfo& op : model.ops)
     launches.push_back(fused_launch(BoundOp(model, op, tensors), run));

@@ -17,6 +17,12 @@ namespace minirt {
 // dim its kernel is not built for, a precision other than fp32, profiling.
 void check_cuda_session(const Model::Impl& model, const SessionOptions& options);
 
+// Throws Error for a run the backend cannot take: a padding-free (ragged)
+// one. Its attention kernel takes the offsets, but the embedding and the
+// pooler do not yet, and the graph cache is keyed by padded shapes; the
+// backend checks before its cache lookup, so no padded graph is replayed.
+void check_cuda_run(const RunShape& run);
+
 // One op's launch for a run; throws Error for what check_cuda_session refuses.
 cuda::FusedLaunch fused_launch(const BoundOp& op, const RunShape& run);
 

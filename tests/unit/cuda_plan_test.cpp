@@ -113,6 +113,23 @@ TEST_CASE("a run's launches: each op with the run's sizes, then each output to f
   CHECK(convert.count == 2 * 5 * 16);
 }
 
+TEST_CASE("a padding-free run is refused, before any launch is made") {
+  const auto model = load_spec(attention_spec(16));
+  const Model::Impl& m = model->impl();
+  const std::vector<void*> tensors(m.values.size(), nullptr);
+  std::vector<float> out(1);
+  const std::vector<float*> outputs{out.data()};
+  std::vector<cuda::FusedLaunch> launches;
+  const int32_t offsets[] = {0, 3, 5};
+  const RunShape ragged = RunShape::packed(2, 3, 5, offsets);
+  CHECK_THROWS_WITH(check_cuda_run(ragged),
+                    doctest::Contains("padding-free (ragged) runs are not supported by the CUDA "
+                                      "backend yet"));
+  CHECK_THROWS_AS(run_launches(m, tensors, outputs, ragged, launches), Error);
+  CHECK(launches.empty());
+  CHECK_NOTHROW(check_cuda_run(RunShape(2, 5)));
+}
+
 TEST_CASE("MatMuls of up to 8 rows take the GEMV kernel, more rows the tiled GEMM") {
   CHECK(cuda::use_gemv(1));
   CHECK(cuda::use_gemv(8));

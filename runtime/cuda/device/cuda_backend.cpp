@@ -75,6 +75,7 @@ class CudaBackend final : public Backend {
   size_t arena_bytes() const override { return model_.arena.total_bytes + extra_bytes_; }
 
   void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) override {
+    check_cuda_run(run);
     GraphKey key{run.batch, run.seq, 0};
     for (size_t i = 0; i < graph_inputs.size(); ++i) {
       if (!graph_inputs[i]) continue;
