@@ -14,6 +14,26 @@
 namespace minirt::test {
 namespace {
 
+// Runs the kernel on p under every schedule (output poisoned first) and
+// compares with want. The probabilities go through fp16 for P x V, and the
+// output is fp16: seen up to 7e-4 absolute, against 2e-3 x (1 + max |want|).
+template <int kHeadDim>
+void check_kernel(const cuda::AttentionParams& p, std::vector<Half>& got,
+                  const std::vector<float>& want) {
+  using Tile = cuda::AttentionTile;
+  for (simt::Schedule schedule : simt::kSchedules) {
+    CAPTURE(static_cast<int>(schedule));
+    poison(got);
+    simt::launch({{cuda::attention_blocks_x(p.seq), static_cast<unsigned>(p.heads),
+                   static_cast<unsigned>(p.batch)},
+                  Tile::kThreads,
+                  Tile::shared_bytes(kHeadDim),
+                  schedule},
+                 cuda::attention_kernel<kHeadDim>, p);
+    check_close(as_floats(got), to_doubles(want), 2e-3);
+  }
+}
+
 template <int kHeadDim>
 void check_attention(std::mt19937& rng, int batch, int seq, int heads) {
   const int width = heads * kHeadDim;
@@ -49,20 +69,7 @@ void check_attention(std::mt19937& rng, int batch, int seq, int heads) {
     p.seq = seq;
     p.heads = heads;
     p.scale = args.scale;
-    using Tile = cuda::AttentionTile;
-    for (simt::Schedule schedule : simt::kSchedules) {
-      CAPTURE(static_cast<int>(schedule));
-      poison(got);
-      simt::launch({{cuda::attention_blocks_x(seq), static_cast<unsigned>(heads),
-                     static_cast<unsigned>(batch)},
-                    Tile::kThreads,
-                    Tile::shared_bytes(kHeadDim),
-                    schedule},
-                   cuda::attention_kernel<kHeadDim>, p);
-      // The probabilities go through fp16 for P x V, and the output is fp16:
-      // seen up to 7e-4 absolute, against 2e-3 x (1 + max |want|).
-      check_close(as_floats(got), to_doubles(want), 2e-3);
-    }
+    check_kernel<kHeadDim>(p, got, want);
   }
 }
 
@@ -117,17 +124,7 @@ void check_ragged(std::mt19937& rng, const std::vector<int32_t>& lengths, int he
   p.seq = max_seq;
   p.heads = heads;
   p.scale = scale;
-  for (simt::Schedule schedule : simt::kSchedules) {
-    CAPTURE(static_cast<int>(schedule));
-    poison(got);
-    simt::launch({{cuda::attention_blocks_x(max_seq), static_cast<unsigned>(heads),
-                   static_cast<unsigned>(batch)},
-                  cuda::AttentionTile::kThreads,
-                  cuda::AttentionTile::shared_bytes(kHeadDim),
-                  schedule},
-                 cuda::attention_kernel<kHeadDim>, p);
-    check_close(as_floats(got), to_doubles(want), 2e-3);
-  }
+  check_kernel<kHeadDim>(p, got, want);
 }
 
 TEST_CASE("CUDA attention on ragged batches (cu_seqlens) matches ref::attention per sequence") {
