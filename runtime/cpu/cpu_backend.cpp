@@ -71,11 +71,16 @@ class CpuBackend final : public Backend {
   void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) override {
     for (size_t i = 0; i < model_.inputs.size(); ++i)
       tensors_[static_cast<size_t>(model_.inputs[i])] = const_cast<int64_t*>(graph_inputs[i]);
-    if (profile_.empty()) {
+    if (profile_.empty() && !observer_) {
       for (const auto& op : ops_) op->run(run, pool_);
       return;
     }
     for (size_t i = 0; i < ops_.size(); ++i) {
+      if (observer_) observer_->before_op(i, model_.ops[i], run, tensors_);
+      if (profile_.empty()) {
+        ops_[i]->run(run, pool_);
+        continue;
+      }
       const auto start = std::chrono::steady_clock::now();
       ops_[i]->run(run, pool_);
       const std::chrono::duration<double, std::micro> took =
@@ -91,6 +96,7 @@ class CpuBackend final : public Backend {
   }
 
   std::span<const OpProfile> op_profile() const override { return profile_; }
+  void set_observer(RunObserver* observer) override { observer_ = observer; }
   void clear_op_profile() override {
     for (OpProfile& entry : profile_) {
       entry.total_us = 0.0;
@@ -107,7 +113,8 @@ class CpuBackend final : public Backend {
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input
   ScratchBuffer scratch_;       // before ops_, which hold references to it
   std::vector<std::unique_ptr<CpuOp>> ops_;
-  std::vector<OpProfile> profile_;  // one per op when profiling, else empty
+  std::vector<OpProfile> profile_;   // one per op when profiling, else empty
+  RunObserver* observer_ = nullptr;  // run_observer.h
 };
 
 }  // namespace

@@ -27,7 +27,8 @@
 
 namespace minirt {
 
-class Tokenizer;  // minirt/tokenizer.h
+class Tokenizer;    // minirt/tokenizer.h
+class RunObserver;  // internal (runtime/session/run_observer.h)
 
 class Error : public std::runtime_error {
  public:
@@ -235,6 +236,7 @@ class Session {
   struct Impl;
 
  private:
+  friend void set_run_observer(Session& session, RunObserver* observer);
   std::unique_ptr<Impl> impl_;
 };
 
