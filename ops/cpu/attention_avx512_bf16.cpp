@@ -46,6 +46,9 @@ __m512i column_pairs(__m512 first, __m512 second) {
 class Bf16Products {
  public:
   using Vec = VecAvx512;
+  // Eight rows: 16 score and 16 output accumulators of the 32 zmm registers,
+  // so each key or value vector loaded serves twice the rows of fp32's four.
+  static constexpr int kRows = 8;
 
   void begin_block(const HeadView& head, int64_t q_begin, int64_t q_end) {
     q_begin_ = q_begin;

@@ -10,7 +10,7 @@
 //   1. the products pack the tile's keys transposed on the stack (fp32:
 //      [head_dim][tile]), and its mask bias goes beside them (-inf past the
 //      last key);
-//   2. for each group of up to kRows query rows, scale * q.k + bias for the
+//   2. for each group of up to P::kRows query rows, scale * q.k + bias for the
 //      whole tile stays in registers (broadcast q, FMA against key rows, as a
 //      matmul microkernel does), and the online softmax raises each row's
 //      running max, rescales its running sum and output, and turns the
@@ -29,7 +29,6 @@ namespace minirt::cpu {
 namespace {
 
 constexpr int64_t kQueryBlock = 128;  // query rows per task: one packed key tile serves them all
-constexpr int kRows = 4;              // query rows whose scores share registers
 
 // Key-tile width in vectors. Four on AVX-512 (64 keys) measured mixed:
 // +28% at seq 128, -10% at seq 512, -45% at seq 16 (padding a 16-key
@@ -76,6 +75,7 @@ void store_lanes(float* dst, typename V::Reg x, int lanes) {
 
 // Q K^T and P V in fp32, as ref::attention. The interface of a products type P:
 //   P::Vec                          the vector primitives the softmax runs on
+//   P::kRows                        query rows whose scores share registers
 //   begin_block(head, q_begin, q_end)  once per query block
 //   pack_keys(head, first, count)   once per key tile
 //   scores<R>(head, s, score)       q.k of rows s .. s + R against the tile
@@ -86,6 +86,7 @@ class Fp32Products {
  public:
   using Vec = V;
   using Reg = typename V::Reg;
+  static constexpr int kRows = 4;  // query rows whose scores share registers
 
   void begin_block(const HeadView&, int64_t, int64_t) {}
 
@@ -196,6 +197,18 @@ void attend_rows(const P& products, const HeadView& head, int64_t s, const KeyTi
   products.template add_weighted_values<R>(head, s, tile, weights, rescale);
 }
 
+// attend_rows for `rows` rows, 1 <= rows <= R: R itself, or the block's
+// last group of fewer.
+template <class P, int R>
+void attend_rows_upto(int rows, const P& products, const HeadView& head, int64_t s,
+                      const KeyTile& tile, float scale, float* row_max, float* row_sum) {
+  if constexpr (R > 1) {
+    if (rows < R)
+      return attend_rows_upto<P, R - 1>(rows, products, head, s, tile, scale, row_max, row_sum);
+  }
+  attend_rows<P, R>(products, head, s, tile, scale, row_max, row_sum);
+}
+
 // Sequence b's first row and length: padded, seq rows from b * seq; ragged,
 // its own rows from cu_seqlens[b].
 struct SequenceRows {
@@ -235,22 +248,10 @@ void attend_block(const ref::AttentionArgs& args, int64_t b, int64_t h, int64_t 
                             : 0.0f;
     }
     const KeyTile tile{bias, first, count};
-    for (int64_t s = q_begin; s < q_end; s += kRows) {
-      float* max = row_max + (s - q_begin);
-      float* sum = row_sum + (s - q_begin);
-      switch (std::min<int64_t>(kRows, q_end - s)) {
-        case 4:
-          attend_rows<P, 4>(products, head, s, tile, args.scale, max, sum);
-          break;
-        case 3:
-          attend_rows<P, 3>(products, head, s, tile, args.scale, max, sum);
-          break;
-        case 2:
-          attend_rows<P, 2>(products, head, s, tile, args.scale, max, sum);
-          break;
-        default:
-          attend_rows<P, 1>(products, head, s, tile, args.scale, max, sum);
-      }
+    for (int64_t s = q_begin; s < q_end; s += P::kRows) {
+      attend_rows_upto<P, P::kRows>(static_cast<int>(std::min<int64_t>(P::kRows, q_end - s)),
+                                    products, head, s, tile, args.scale, row_max + (s - q_begin),
+                                    row_sum + (s - q_begin));
     }
   }
   for (int64_t s = q_begin; s < q_end; ++s) {

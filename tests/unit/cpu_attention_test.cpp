@@ -53,12 +53,17 @@ TEST_CASE("cpu attention with bf16 products keeps within the bf16 budget of ref,
   CAPTURE(seed);
   std::mt19937 rng(seed);
   double worst = 0.0;
-  // Seq 1, odd, the 32-key tile and 128-row block edges, 512; head_dim 16,
-  // 32, 64 (BERT, MiniLM, trained-l3-h256), odd and vector tails, the widest.
+  // Seq 1, odd, every last group of 1 to 8 rows, the 32-key tile and
+  // 128-row block edges, 512; head_dim 16, 32, 64 (BERT, MiniLM,
+  // trained-l3-h256), odd and vector tails, the widest.
   for_each_attention_case(
       rng,
       {{1, 1, 1, 64},
        {2, 2, 3, 32},
+       {1, 3, 2, 64},
+       {1, 13, 2, 64},
+       {1, 62, 1, 32},
+       {2, 100, 2, 16},
        {3, 7, 2, 13},
        {1, 16, 12, 64},
        {2, 31, 4, 16},
