@@ -44,7 +44,9 @@ constexpr const char* kUsage = R"(usage:
   minirt-convert MODEL.onnx -o MODEL.fb [--explain] [--passes LIST] [options]
       a BERT exported by PyTorch (TorchScript or dynamo exporter, opsets 11-21),
       external data next to it; --explain prints the op list, the fusions
-      that fired and every op that fell back to a generic op, with the reason.
+      that fired, how each MatMul runs in int8 sessions (a QDQ model's static
+      input scale and stored s8 weights, or per-row scales, and why) and
+      every op that fell back to a generic op, with the reason.
       --passes runs only the listed passes (comma-separated; "none" for none),
       for tests and debugging: --passes fold_constants converts with no fusion
 
@@ -204,6 +206,8 @@ void print_explain(const minirt::converter::onnx::OnnxConversion& conversion) {
     }
     std::printf("  %-14s -> %s\n", op.type.c_str(), outputs.c_str());
   }
+  std::printf("int8 sessions (--precision int8):\n");
+  for (const std::string& line : conversion.int8) std::printf("  %s\n", line.c_str());
   std::printf("fallback ops: %zu\n", conversion.fallbacks.size());
   for (const std::string& line : conversion.fallbacks) std::printf("  %s\n", line.c_str());
 }

@@ -3,7 +3,7 @@
 # model, shape and thread count.
 #
 #   bench/e2e/compare.sh MODEL_DIR [--batch B] [--seq S] [--threads T] [--rounds R] [--iters N]
-#                        [--precision fp32|bf16|int8]
+#                        [--precision fp32|bf16|int8] [--onnx FILE]
 #
 # MODEL_DIR is a materialized shared model (config.json, model.safetensors,
 # model.onnx + model.onnx.data; see ../shared/models/README.md). The HF
@@ -20,11 +20,14 @@
 #         written beside the model once; then one profiled minirt run gives
 #         its MatMul time as a fraction of the VNNI peak (gemm_bench --peak);
 #   bf16  model.onnx in fp32: ONNX Runtime has no bf16 CPU kernels.
+# --onnx FILE (an ONNX graph in MODEL_DIR, e.g. model.qdq.onnx): minirt
+# converts that file instead of the HF checkpoint and ONNX Runtime runs the
+# same file whatever the precision (a QDQ model carries its own int8).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-build}
-batch=1 seq=128 threads=1 rounds=5 iters=50 precision=fp32
+batch=1 seq=128 threads=1 rounds=5 iters=50 precision=fp32 onnx=
 
 [ $# -ge 1 ] || { sed -n '5,6p' "$0" >&2; exit 2; }
 model_dir=${1%/}
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2 ;;
     --iters) iters=$2 ;;
     --precision) precision=$2 ;;
+    --onnx) onnx=$2 ;;
     *) echo "compare.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -49,13 +53,18 @@ done
   { echo "compare.sh: run 'npm install --ignore-scripts' in $here first" >&2; exit 1; }
 
 name=$(basename "$model_dir")
-fb="$build/bench-e2e/$name.fb"
-if [ ! -f "$fb" ] || [ "$model_dir/model.safetensors" -nt "$fb" ] || [ "$build/bin/minirt-convert" -nt "$fb" ]; then
+source=("--hf" "$model_dir") source_file="$model_dir/model.safetensors" fb="$build/bench-e2e/$name.fb"
+if [ -n "$onnx" ]; then
+  [ -f "$model_dir/$onnx" ] || { echo "compare.sh: $model_dir/$onnx is missing" >&2; exit 1; }
+  source=("$model_dir/$onnx") source_file="$model_dir/$onnx" fb="$build/bench-e2e/$name.${onnx%.onnx}.fb"
+fi
+if [ ! -f "$fb" ] || [ "$source_file" -nt "$fb" ] || [ "$build/bin/minirt-convert" -nt "$fb" ]; then
   mkdir -p "$(dirname "$fb")"
-  "$build/bin/minirt-convert" --hf "$model_dir" -o "$fb" >/dev/null
+  "$build/bin/minirt-convert" "${source[@]}" -o "$fb" >/dev/null
 fi
 ort_model="$model_dir/model.onnx" ort_label="fp32"
-case $precision in
+case ${onnx:+given}$precision in
+  given*) ort_model="$model_dir/$onnx" ort_label="$onnx" ;;
   int8)
     ort_model="$model_dir/model.ort-int8.onnx" ort_label="int8 (dynamic, per-channel s8 weights)"
     if [ ! -f "$ort_model" ] || [ "$model_dir/model.onnx" -nt "$ort_model" ] ||

@@ -139,6 +139,10 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
         return fb::CreateExpand(b).Union();
       case fb::OpParams::Range:
         return fb::CreateRange(b, a.get_float("start"), a.get_float("delta")).Union();
+      case fb::OpParams::QuantizeLinear:
+        return fb::CreateQuantizeLinear(b, int32_attr(op, "axis")).Union();
+      case fb::OpParams::DequantizeLinear:
+        return fb::CreateDequantizeLinear(b, int32_attr(op, "axis")).Union();
       case fb::OpParams::DimValues: {
         const auto values = b.CreateVectorOfStructs(dims_attr(op, "values", "value_symbols"));
         return fb::CreateDimValues(b, values).Union();

@@ -11,6 +11,10 @@
 
 namespace minirt::ir {
 
+// Why a MatMul fed by a DequantizeLinear got no static scale (a string
+// attribute fold_qdq sets, which --explain prints; emit ignores it).
+inline constexpr const char* kInputQuantizationRefusal = "input_quantization_refusal";
+
 // Throws std::runtime_error when the scale is not finite and positive or the
 // zero point is outside [0, 255] (the runtime's load rule, named here so a
 // bad QDQ model fails at its source).

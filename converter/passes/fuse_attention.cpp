@@ -1,6 +1,7 @@
 #include <limits>
 
 #include "converter/import/onnx/onnx_import.h"
+#include "converter/ir/input_quantization.h"
 #include "converter/ir/op_types.h"
 #include "converter/passes/mul_tree.h"
 #include "converter/passes/passes.h"
@@ -102,8 +103,10 @@ bool consistent(const ir::Graph& g, const AttentionMatch& m, const ir::Op& merge
   const int64_t width = m.q.heads * m.q.head_dim;
   const ir::Shape out = {ir::kBatchDim, ir::kSeqDim, ir::const_dim(width)};
   for (const HeadSplit* s : {&m.k, &m.v}) {
+    // One packed MatMul has one input quantization (a shared QDQ pair gives it).
     if (s->heads != m.q.heads || s->head_dim != m.q.head_dim ||
-        s->linear->inputs[0] != m.q.linear->inputs[0]) {
+        s->linear->inputs[0] != m.q.linear->inputs[0] ||
+        ir::input_quantization(*s->linear) != ir::input_quantization(*m.q.linear)) {
       return false;
     }
   }

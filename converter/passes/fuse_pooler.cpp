@@ -1,4 +1,5 @@
 #include "converter/import/onnx/onnx_import.h"
+#include "converter/ir/input_quantization.h"
 #include "converter/ir/op_types.h"
 #include "converter/passes/passes.h"
 
@@ -25,6 +26,10 @@ void fuse_pooler(PassContext& ctx) {
         ctx.g.values[first->inputs[0]].shape.size() != 3) {
       continue;
     }
+    // The Pooler runs fp32 in every session: a folded QDQ pair's scale goes.
+    if (ir::input_quantization(*dense))
+      ctx.log.push_back("fuse_pooler: '" + op.name +
+                        "' runs fp32 (Pooler), its input's QDQ scale is not applied");
     op.type = ir::op_name(fb::OpParams::Pooler);
     op.inputs = {first->inputs[0], dense->inputs[1], dense->inputs[2]};
     op.attrs = {};

@@ -149,6 +149,21 @@ void lower_range(const PassContext& ctx, ir::Op& op) {
   op.inputs.clear();
 }
 
+// A QDQ op no pass folded: its scale and zero point must be weights (the
+// runtime reads them as such); the axis matters only per channel.
+void lower_quantize_linear(const PassContext& ctx, ir::Op& op) {
+  if (op.attrs.get_int_or("block_size", 0) != 0) fail("blocked quantization is not supported");
+  for (size_t i = 1; i < op.inputs.size(); ++i)
+    if (op.inputs[i] != ir::kNoValue && !is_weight(ctx.g, op.inputs[i]))
+      fail("input " + std::to_string(i) + " '" + ctx.g.values[op.inputs[i]].name +
+           "' (scale or zero point) is not a constant");
+  const bool per_tensor = ir::element_count(ctx.g.values[op.inputs[1]].shape) == 1;
+  const int64_t axis = per_tensor ? 0 : normalized_axis(ctx, op, 1);
+  op.attrs = {};
+  op.attrs.set("axis", axis);
+  op.inputs.resize(3, ir::kNoValue);  // zero point absent: -1, as the file marks it
+}
+
 // An op whose one output is a small i64 tensor computed from sizes alone,
 // each element factor * batch? * seq?, becomes DimValues: the runtime
 // evaluates those dims instead of running the shape arithmetic.
@@ -185,9 +200,9 @@ bool lower_to_dim_values(const PassContext& ctx, ir::Op& op) {
 
 bool has_generic_op(std::string_view onnx_type) {
   static const std::vector<std::string_view> others = {
-      "Gelu",   "Expand", "ConstantOfShape",    "MatMul",     "Gemm",      "Softmax",
-      "Concat", "Gather", "LayerNormalization", "ReduceMean", "Transpose", "GatherND",
-      "Slice",  "Range"};
+      "Gelu",   "Expand", "ConstantOfShape",    "MatMul",          "Gemm",      "Softmax",
+      "Concat", "Gather", "LayerNormalization", "ReduceMean",      "Transpose", "GatherND",
+      "Slice",  "Range",  "QuantizeLinear",     "DequantizeLinear"};
   return listed(kElementwiseTypes, onnx_type) || listed(kReshapeTypes, onnx_type) ||
          listed(others, onnx_type);
 }
@@ -268,6 +283,10 @@ void lower(PassContext& ctx, ir::Op& op, std::string_view type) {
   } else if (type == "Range") {
     lower_range(ctx, op);
     op.type = ir::op_name(fb::OpParams::Range);
+  } else if (type == "QuantizeLinear" || type == "DequantizeLinear") {
+    lower_quantize_linear(ctx, op);
+    op.type = type == "QuantizeLinear" ? ir::op_name(fb::OpParams::QuantizeLinear)
+                                       : ir::op_name(fb::OpParams::DequantizeLinear);
   } else {
     fail("no generic op computes it");  // has_generic_op lists the types above
   }

@@ -26,7 +26,8 @@ std::unique_ptr<CpuOp> make_cpu_transpose(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_gather(const CpuOpSetup& setup);  // also GatherND
 std::unique_ptr<CpuOp> make_cpu_slice(const CpuOpSetup& setup);
 std::unique_ptr<CpuOp> make_cpu_concat(const CpuOpSetup& setup);
-std::unique_ptr<CpuOp> make_cpu_range(const CpuOpSetup& setup);  // also DimValues
+std::unique_ptr<CpuOp> make_cpu_range(const CpuOpSetup& setup);            // also DimValues
+std::unique_ptr<CpuOp> make_cpu_quantize_linear(const CpuOpSetup& setup);  // also Dequantize
 
 namespace {
 
@@ -59,6 +60,8 @@ constexpr CpuOpRow kCpuOps[] = {
     {OpKind::Expand, make_cpu_elementwise},
     {OpKind::Range, make_cpu_range},
     {OpKind::DimValues, make_cpu_range},
+    {OpKind::QuantizeLinear, make_cpu_quantize_linear},
+    {OpKind::DequantizeLinear, make_cpu_quantize_linear},
 };
 
 constexpr bool rows_in_kind_order() {

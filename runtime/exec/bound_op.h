@@ -72,10 +72,11 @@ inline ref::Dims eval_dims(const ValueInfo& value, const RunShape& run) {
 }
 
 // A generic value's element type as the generic kernels name it (check_model
-// admits only these three dtypes for generic ops).
+// admits only these dtypes for generic ops; I8 only for (De)QuantizeLinear).
 inline ref::ElemType elem_type(DType dtype) {
   return dtype == DType::F32   ? ref::ElemType::kF32
          : dtype == DType::I64 ? ref::ElemType::kI64
+         : dtype == DType::I8  ? ref::ElemType::kI8
                                : ref::ElemType::kU8;
 }
 

@@ -128,6 +128,39 @@ ref::GatherNdArgs gather_nd_args(const BoundOp& op, const RunShape& run) {
           op.output(0).data(), elem_bytes(op.input_value(0))};
 }
 
+namespace {
+
+// One scale per tensor, or one per index along the op's axis.
+int64_t quantize_channels(const BoundOp& op, const RunShape& run) {
+  return op.input_value(1).numel(run);
+}
+
+}  // namespace
+
+ref::QuantizeLinearArgs quantize_linear_args(const BoundOp& op, const RunShape& run) {
+  const int64_t channels = quantize_channels(op, run);
+  return {op.input(0).f32(),
+          op.output(0).data(),
+          elem_type(op.output_value(0).dtype),
+          op.input(1).f32(),
+          op.input(2).data(),
+          eval_dims(op.input_value(0), run),
+          channels == 1 ? 0 : op.op().axis,
+          channels};
+}
+
+ref::DequantizeLinearArgs dequantize_linear_args(const BoundOp& op, const RunShape& run) {
+  const int64_t channels = quantize_channels(op, run);
+  return {op.input(0).data(),
+          elem_type(op.input_value(0).dtype),
+          op.output(0).f32(),
+          op.input(1).f32(),
+          op.input(2).data(),
+          eval_dims(op.input_value(0), run),
+          channels == 1 ? 0 : op.op().axis,
+          channels};
+}
+
 ref::ConcatArgs concat_args(const BoundOp& op, const RunShape& run, std::span<const void*> parts,
                             std::span<int64_t> extents) {
   const auto axis = static_cast<size_t>(op.op().axis);

@@ -19,6 +19,8 @@ ref::TransposeArgs transpose_args(const BoundOp& op, const RunShape& run);
 ref::SliceArgs slice_args(const BoundOp& op, const RunShape& run);
 ref::GatherArgs gather_args(const BoundOp& op, const RunShape& run);
 ref::GatherNdArgs gather_nd_args(const BoundOp& op, const RunShape& run);
+ref::QuantizeLinearArgs quantize_linear_args(const BoundOp& op, const RunShape& run);
+ref::DequantizeLinearArgs dequantize_linear_args(const BoundOp& op, const RunShape& run);
 // parts and extents: one entry per input, sized by the caller at prepare.
 ref::ConcatArgs concat_args(const BoundOp& op, const RunShape& run, std::span<const void*> parts,
                             std::span<int64_t> extents);

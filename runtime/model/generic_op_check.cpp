@@ -285,6 +285,32 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
     c.fail("needs one value per output element");
 }
 
+// QuantizeLinear, DequantizeLinear: f32 <-> i8 or u8, one scale (and zero
+// point) per tensor or per index along axis, both weights.
+void check_quantize_linear(const OpChecker& c, const OpInfo& op) {
+  c.arity(3, 1);
+  const bool quantize = op.kind == OpKind::QuantizeLinear;
+  const ValueInfo &x = c.in(0), &out = c.out(0), &scale = c.in(1);
+  const ValueInfo& levels = quantize ? out : x;
+  dtype_is(c, quantize ? x : out, {DType::F32});
+  dtype_is(c, levels, {DType::I8, DType::U8});
+  same_shape(c, out, x.shape);
+  c.expect_weight(scale, "scale");
+  dtype_is(c, scale, {DType::F32});
+  const int64_t channels = scale.numel({1, 1});
+  if (channels != 1) {
+    axis_in_range(c, op.axis, x.shape.size());
+    const SymDim& dim = x.shape[static_cast<size_t>(op.axis)];
+    if (dim != fixed(channels))
+      c.fail("scale has " + std::to_string(channels) + " values for axis " +
+             std::to_string(op.axis) + " of " + x.shape_str());
+  }
+  if (!c.present(2)) return;
+  c.expect_weight(c.in(2), "zero point");
+  same_dtype(c, c.in(2), levels);
+  if (c.in(2).numel({1, 1}) != channels) c.fail("zero point and scale differ in size");
+}
+
 }  // namespace
 
 void check_generic_op(const OpChecker& c, const OpInfo& op, int32_t max_batch, int32_t max_seq) {
@@ -316,6 +342,9 @@ void check_generic_op(const OpChecker& c, const OpInfo& op, int32_t max_batch, i
     case OpKind::Range:
     case OpKind::DimValues:
       return check_produced(c, op);
+    case OpKind::QuantizeLinear:
+    case OpKind::DequantizeLinear:
+      return check_quantize_linear(c, op);
     default:
       c.fail("is not a generic op");
   }

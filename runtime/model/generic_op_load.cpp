@@ -85,6 +85,14 @@ bool read_generic_params(const fb::Op& src, OpInfo& op) {
       op.kind = OpKind::DimValues;
       op.dims = sym_dims(src.params_as_DimValues()->values(), op);
       return true;
+    case fb::OpParams::QuantizeLinear:
+      op.kind = OpKind::QuantizeLinear;
+      op.axis = src.params_as_QuantizeLinear()->axis();
+      return true;
+    case fb::OpParams::DequantizeLinear:
+      op.kind = OpKind::DequantizeLinear;
+      op.axis = src.params_as_DequantizeLinear()->axis();
+      return true;
     default:
       return false;
   }

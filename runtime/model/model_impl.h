@@ -89,7 +89,7 @@ struct OpInfo {
   float scale = 1.0f;
   // Generic ops' attributes.
   int elementwise_fn = 0;      // ref::ElementwiseFn
-  int32_t axis = 0;            // Softmax, LayerNormalization, Gather, Concat
+  int32_t axis = 0;            // Softmax, LayerNormalization, Gather, Concat, (De)QuantizeLinear
   std::vector<int32_t> axes;   // ReduceMean axes, Transpose perm
   std::vector<SymDim> dims;    // Slice starts, DimValues values
   std::vector<int64_t> steps;  // Slice

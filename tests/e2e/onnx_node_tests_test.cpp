@@ -38,8 +38,12 @@ namespace onnx = converter::onnx;
 
 const fs::path kNodeTests = "/usr/share/libonnx-testdata/data/node";
 // Passed at the time of writing (README "ONNX node tests"); fewer is a regression.
-constexpr int kPassedBaseline = 124;
-constexpr int kEvaluatorPassedBaseline = 17;
+// QuantizeLinear and DequantizeLinear moved from the evaluator's set to the
+// runtime's when they became generic ops (QDQ import): both DequantizeLinear
+// tests pass there; the QuantizeLinear ones end in an int8 graph output,
+// which a minirt file cannot have (outputs are f32).
+constexpr int kPassedBaseline = 126;
+constexpr int kEvaluatorPassedBaseline = 13;
 
 bool all_ops(const onnx::OnnxModel& model, bool (*supported)(const std::string&)) {
   return std::all_of(model.nodes.begin(), model.nodes.end(), [&](const onnx::OnnxNode& node) {

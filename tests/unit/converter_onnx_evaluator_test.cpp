@@ -14,6 +14,8 @@
 #include "converter/import/onnx/onnx_import.h"
 #include "converter/import/onnx/onnx_pipeline.h"
 #include "converter/import/onnx/probe_runs.h"
+#include "converter/ir/input_quantization.h"
+#include "converter/ir/op_types.h"
 #include "converter/passes/passes.h"
 #include "tests/unit/onnx_graph_builder.h"
 
@@ -292,7 +294,7 @@ TEST_CASE("onnx reader: int8, uint8 and int32 initializers; DequantizeLinear fol
   CHECK(find_value(conversion.graph, "out") != nullptr);
 }
 
-TEST_CASE("onnx pipeline: QuantizeLinear on an activation probes; the pair is not lowered") {
+TEST_CASE("onnx pipeline: QuantizeLinear on an activation probes; the pair folds into the MatMul") {
   const fs::path path = write_dequantize_model(true);
   const OnnxModel model = read_onnx_model(path);
   fs::remove(path);
@@ -306,17 +308,24 @@ TEST_CASE("onnx pipeline: QuantizeLinear on an activation probes; the pair is no
     CHECK(q.dims == std::vector<int64_t>{2, 3, 1});
     CHECK(values_of<uint8_t>(q) == std::vector<uint8_t>(6, 128));
   }
-  try {
-    convert_onnx_model(model, {});
-    FAIL("converted a graph with QuantizeLinear on an activation");
-  } catch (const std::runtime_error& e) {
-    const std::string message = e.what();
-    CHECK(message.find("(DequantizeLinear): left unfused and no generic op computes it") !=
-          std::string::npos);
+  // The pair becomes the fused MatMul's static input scale (fold_qdq).
+  const OnnxConversion conversion = convert_onnx_model(model, {});
+  int matmuls = 0;
+  for (const ir::Op& op : conversion.graph.ops) {
+    CHECK(onnx_op_type(op).empty());
+    CHECK(op.type != ir::op_name(fb::OpParams::QuantizeLinear));
+    CHECK(op.type != ir::op_name(fb::OpParams::DequantizeLinear));
+    if (op.type != ir::op_name(fb::OpParams::MatMul)) continue;
+    ++matmuls;
+    const std::optional<StaticQuantization> q = ir::input_quantization(op);
+    REQUIRE(q);
+    CHECK(q->scale == 0.5f);
+    CHECK(q->zero_point == 128);
   }
+  CHECK(matmuls == 1);
 }
 
-TEST_CASE("the shared QDQ model: int8 weights fold, the activations' Q/DQ pairs probe and stay") {
+TEST_CASE("the shared QDQ model: int8 weights fold, the activations' Q/DQ pairs probe, then fold") {
   const fs::path path =
       fs::path(MINIRT_SOURCE_DIR) / "../shared/models/trained-l3-h256/model.qdq.onnx";
   if (!fs::exists(path)) {
@@ -346,12 +355,9 @@ TEST_CASE("the shared QDQ model: int8 weights fold, the activations' Q/DQ pairs 
   CHECK(count("DequantizeLinear", true) < weights_dequantized);
   CHECK(count("QuantizeLinear", false) > 0);
   CHECK(count("DequantizeLinear", false) == count("QuantizeLinear", false));
-  try {
-    convert_onnx_model(model, {});
-    FAIL("converted the QDQ model, whose Q/DQ ops have no generic op");
-  } catch (const std::runtime_error& e) {
-    CHECK(std::string(e.what()).find("(DequantizeLinear): left unfused") != std::string::npos);
-  }
+  // The whole pipeline folds every pair (tests/e2e/qdq_model_test runs it).
+  for (const ir::Op& op : convert_onnx_model(model, {}).graph.ops)
+    CHECK(op.type != ir::op_name(fb::OpParams::QuantizeLinear));
 }
 
 }  // namespace

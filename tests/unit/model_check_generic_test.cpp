@@ -412,5 +412,39 @@ TEST_CASE("generic check: Range and DimValues") {
                            });
 }
 
+TEST_CASE("generic check: QuantizeLinear and DequantizeLinear") {
+  const In x = f32({dim(2), dim(4)}), levels = u8({dim(2), dim(4)});
+  const In scales = f32({dim(4)}), zeros = u8({dim(4)});
+  const SpecOp quantize{.type = Op::QuantizeLinear, .axis = 1};
+  const SpecOp dequantize{.type = Op::DequantizeLinear, .axis = 1};
+  CHECK(load_error(one_op(quantize, {x, scales, zeros}, levels)) == "(loaded)");
+  CHECK(load_error(one_op(dequantize, {levels, f32({dim(1)}), u8({dim(1)})}, x)) == "(loaded)");
+  check_cases(
+      "QuantizeLinear",
+      {
+          {"src dtype", one_op(quantize, {i64({dim(2), dim(4)}), scales, zeros}, levels),
+           "'w0' may not be i64"},
+          {"level dtype", one_op(quantize, {x, scales, f32({dim(4)})}, x), "'y' may not be f32"},
+          {"scale per axis", one_op(quantize, {x, f32({dim(3)}), u8({dim(3)})}, levels),
+           "scale has 3 values for axis 1 of [2,4]"},
+          {"axis", one_op({.type = Op::QuantizeLinear, .axis = 5}, {x, scales, zeros}, levels),
+           "axis 5 is out of range for rank 2"},
+          {"zero point dtype", one_op(quantize, {x, scales, i64({dim(4)})}, levels),
+           "'w2' and 'y' differ in dtype"},
+          {"zero point size", one_op(quantize, {x, scales, u8({dim(1)})}, levels),
+           "zero point and scale differ in size"},
+          {"shape", one_op(quantize, {x, scales, zeros}, u8({dim(4), dim(2)})),
+           "'y' has shape [4,2], expected [2,4]"},
+      });
+  check_cases(
+      "DequantizeLinear",
+      {
+          {"src dtype", one_op(dequantize, {x, scales, zeros}, x), "'w0' may not be f32"},
+          {"dst dtype", one_op(dequantize, {levels, scales, zeros}, levels), "'y' may not be u8"},
+          {"scale dtype", one_op(dequantize, {levels, u8({dim(4)}), zeros}, x),
+           "'w1' may not be u8"},
+      });
+}
+
 }  // namespace
 }  // namespace minirt

@@ -153,6 +153,10 @@ inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, co
       return fb::CreateRange(b, op.start, op.delta).Union();
     case fb::OpParams::DimValues:
       return fb::CreateDimValues(b, b.CreateVectorOfStructs(op.dims)).Union();
+    case fb::OpParams::QuantizeLinear:
+      return fb::CreateQuantizeLinear(b, op.axis).Union();
+    case fb::OpParams::DequantizeLinear:
+      return fb::CreateDequantizeLinear(b, op.axis).Union();
     default:
       return fb::CreatePooler(b).Union();
   }

@@ -1,7 +1,7 @@
 // ONNX's quantization ops: QuantizeLinear, DequantizeLinear,
 // DynamicQuantizeLinear and MatMulInteger, on ops/ref's kernels. The
 // converter evaluates them (to fold constant weights and to probe); the
-// runtime does not run them yet.
+// runtime runs QuantizeLinear and DequantizeLinear as generic ops.
 #include <stdexcept>
 
 #include "converter/import/onnx/evaluator.h"

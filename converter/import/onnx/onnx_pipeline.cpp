@@ -16,10 +16,12 @@ using Pass = void (*)(passes::PassContext&);
 const std::vector<std::pair<std::string, Pass>>& ordered_passes() {
   static const std::vector<std::pair<std::string, Pass>> list = {
       {"fold_constants", passes::fold_constants},
+      {"dequantize_weights", passes::dequantize_weights},
       {"fuse_layer_norm", passes::fuse_layer_norm},
       {"fuse_gelu", passes::fuse_gelu},
       {"fuse_embed_layer_norm", passes::fuse_embed_layer_norm},
       {"fuse_linear", passes::fuse_linear},
+      {"fold_qdq", passes::fold_qdq},
       {"fuse_pooler", passes::fuse_pooler},
       {"fuse_activation", passes::fuse_activation},
       {"fuse_attention", passes::fuse_attention},
@@ -64,6 +66,7 @@ OnnxConversion convert_onnx_model(const OnnxModel& model, const OnnxOptions& opt
     pass(ctx);
     passes::remove_dead_ops(result.graph);
   }
+  result.int8 = passes::int8_matmul_report(result.graph);
   passes::lower_to_generic(ctx, result.fallbacks);
   passes::compact_values(result.graph);
   result.graph.metadata.emplace_back("source_format", "onnx");

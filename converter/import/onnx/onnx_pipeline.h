@@ -18,6 +18,7 @@ struct OnnxConversion {
   int64_t opset = 0;
   std::vector<std::string> log;        // passes that fired
   std::vector<std::string> fallbacks;  // ops lowered to generic ops, and why
+  std::vector<std::string> int8;       // how each fused MatMul runs in int8, and why
 };
 
 // The optional passes by name, in the order they run: fold_constants, then
