@@ -74,7 +74,7 @@ test-sanitize: deps $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 # sanitizer report or uncaught exception stops it and leaves the input in
 # $(BUILD)-sanitize/fuzz/crashes/. Prints each target's executions.
 FUZZ_SECONDS ?= 60
-FUZZERS := model_load hf_import onnx_import tokenizer
+FUZZERS := model_load hf_import onnx_import tokenizer serve_request
 FUZZ_DIR := $(BUILD)-sanitize/fuzz
 fuzz: deps
 	$(SANITIZE_CONFIGURE)

@@ -2,9 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <cstring>
-
 #include "open_inference.grpc.pb.h"
+#include "serve/grpc_infer_decode.h"
 #include "serve/model_metadata.h"
 
 namespace minirt::serve {
@@ -31,10 +30,6 @@ grpc::StatusCode grpc_code(StatusCode code) {
       break;
   }
   return grpc::StatusCode::INTERNAL;
-}
-
-grpc::Status invalid(const std::string& message) {
-  return {grpc::StatusCode::INVALID_ARGUMENT, message};
 }
 
 void fill_tensors(
@@ -99,21 +94,20 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
 
   grpc::Status ModelInfer(grpc::ServerContext* context, const inference::ModelInferRequest* request,
                           inference::ModelInferResponse* response) override {
-    InferCall call;
-    call.model_name = request->model_name();
     if (!version_served(request->model_version()))
       return {grpc::StatusCode::NOT_FOUND, "model '" + request->model_name() +
                                                "' has no version '" + request->model_version() +
                                                "'"};
-    const grpc::Status decoded = decode_inputs(*request, &call);
+    InferCall call;
+    const Status decoded = decode_grpc_infer(*request, &call);
     if (!decoded.ok()) {
-      const bool known = service_.repository().find(call.model_name) != nullptr;
-      service_.metrics().failure(known ? call.model_name : "",
+      const bool known = service_.repository().find(request->model_name()) != nullptr;
+      service_.metrics().failure(known ? request->model_name() : "",
                                  known ? StatusCode::kInvalidArgument : StatusCode::kNotFound);
-      if (!known) return {grpc::StatusCode::NOT_FOUND, "unknown model '" + call.model_name + "'"};
-      return decoded;
+      if (!known)
+        return {grpc::StatusCode::NOT_FOUND, "unknown model '" + request->model_name() + "'"};
+      return {grpc_code(decoded.code), decoded.message};
     }
-    for (const auto& out : request->outputs()) call.requested_outputs.push_back(out.name());
     if (context->deadline() != std::chrono::system_clock::time_point::max())
       call.deadline = Clock::now() + (context->deadline() - std::chrono::system_clock::now());
     call.client_gone = [context] { return context->IsCancelled(); };
@@ -139,46 +133,6 @@ class GrpcFrontend::Service final : public inference::GRPCInferenceService::Serv
       return {grpc::StatusCode::NOT_FOUND, "unknown model '" + name + "'"};
     if (!version_served(version))
       return {grpc::StatusCode::NOT_FOUND, "model '" + name + "' has no version '" + version + "'"};
-    return grpc::Status::OK;
-  }
-
-  // Inputs from contents (int64_contents, bytes_contents), or from
-  // raw_input_contents (one entry per input: INT64 little-endian, BYTES
-  // elements each after a 4-byte little-endian length); never both.
-  static grpc::Status decode_inputs(const inference::ModelInferRequest& request, InferCall* call) {
-    const bool raw = request.raw_input_contents_size() > 0;
-    if (raw && request.raw_input_contents_size() != request.inputs_size())
-      return invalid("raw_input_contents has " + std::to_string(request.raw_input_contents_size()) +
-                     " entries for " + std::to_string(request.inputs_size()) + " inputs");
-    for (int i = 0; i < request.inputs_size(); ++i) {
-      const auto& in = request.inputs(i);
-      RawInput r{in.name(), in.datatype(), {in.shape().begin(), in.shape().end()}, {}, {}};
-      if (raw && in.has_contents())
-        return invalid("input '" + in.name() + "' has contents and raw_input_contents");
-      if (in.datatype() == "INT64") {
-        if (raw) {
-          const std::string& bytes = request.raw_input_contents(i);
-          if (bytes.size() % sizeof(int64_t) != 0)
-            return invalid("input '" + in.name() + "' raw contents are " +
-                           std::to_string(bytes.size()) + " bytes, not a multiple of 8");
-          r.values.resize(bytes.size() / sizeof(int64_t));
-          if (!bytes.empty()) std::memcpy(r.values.data(), bytes.data(), bytes.size());
-        } else {
-          r.values.assign(in.contents().int64_contents().begin(),
-                          in.contents().int64_contents().end());
-        }
-      } else if (in.datatype() == "BYTES") {
-        if (raw) {
-          const Status split =
-              split_bytes_elements(request.raw_input_contents(i), in.name(), &r.texts);
-          if (!split.ok()) return invalid(split.message);
-        } else {
-          r.texts.assign(in.contents().bytes_contents().begin(),
-                         in.contents().bytes_contents().end());
-        }
-      }
-      call->inputs.push_back(std::move(r));
-    }
     return grpc::Status::OK;
   }
 
