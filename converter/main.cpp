@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "converter/calibrate/calibrate.h"
 #include "converter/emit/model_writer.h"
 #include "converter/import/hf/bert_builder.h"
 #include "converter/import/hf/bert_config.h"
@@ -69,6 +70,22 @@ options:
                       precision floor in the file) until every output's row
                       cosine against fp32 is X or more at int8 (bf16 on a CPU
                       without int8), and say which; exit 1 if it still fails
+  --precision int8 --calibrate PATH
+                      static int8: fix each int8 MatMul's input scale and zero
+                      point from sample inputs run at fp32, instead of each
+                      row's own range at run time (the default, dynamic).
+                      PATH: reference-case folders (caseN/input_K.pb, as
+                      --verify reads), or a UTF-8 text file, one sample a line
+                      (a tab splits a text pair), through the model's
+                      tokenizer. Prints each MatMul's method, range and scale;
+                      `minirt info` shows the file was calibrated
+  --calibrate-method M
+                      max (the whole range seen), percentile (each tail cut
+                      at --percentile), mse (least expected squared
+                      quantization error over a histogram), or auto (default:
+                      per MatMul the one with least error on its output over
+                      sampled rows)
+  --percentile P      in (50, 100], default 99.99
   --max-tokens N      token budget of padding-free (ragged) runs: all their
                       sequences together (default max batch x max seq); the
                       arena is planned for it at load
@@ -96,6 +113,10 @@ struct Args {
   bool allow_nonfinite = false;
   std::optional<std::string> verify;
   std::optional<double> min_cosine;
+  std::optional<std::string> precision;
+  std::optional<std::string> calibrate;
+  std::optional<CalibrationMethod> calibrate_method;
+  std::optional<double> percentile;
   bool help = false;
 };
 
@@ -156,6 +177,25 @@ Args parse_args(int argc, char** argv) {
       args.min_cosine = parse_number<double>(arg, value());
       if (!(*args.min_cosine > -1 && *args.min_cosine <= 1))
         throw std::runtime_error("--min-cosine must be in (-1, 1]");
+    } else if (arg == "--precision") {
+      args.precision = std::string(value());
+      if (*args.precision != "int8")
+        throw std::runtime_error(
+            "--precision: only int8 (with --calibrate) is written into a file; "
+            "fp32 files run at every precision, chosen per session");
+    } else if (arg == "--calibrate") {
+      args.calibrate = std::string(value());
+    } else if (arg == "--calibrate-method") {
+      const std::string_view name = value();
+      const auto method = calibration_method_from_name(name);
+      if (!method)
+        throw std::runtime_error("--calibrate-method must be max, percentile, mse or auto, got '" +
+                                 std::string(name) + "'");
+      args.calibrate_method = *method;
+    } else if (arg == "--percentile") {
+      args.percentile = parse_number<double>(arg, value());
+      if (!(*args.percentile > 50 && *args.percentile <= 100))
+        throw std::runtime_error("--percentile must be in (50, 100]");
     } else if (arg == "--explain") {
       args.explain = true;
     } else if (arg == "--passes") {
@@ -183,6 +223,14 @@ Args parse_args(int argc, char** argv) {
   if (!args.output) throw std::runtime_error("no output file (-o MODEL.fb)");
   if (args.min_cosine && !args.verify)
     throw std::runtime_error("--min-cosine goes with --verify DIR");
+  if (args.precision && !args.calibrate)
+    throw std::runtime_error(
+        "--precision int8 needs --calibrate PATH (sample inputs); without them the file stays "
+        "float and an int8 session quantizes each row at run time");
+  if (args.calibrate && !args.precision)
+    throw std::runtime_error("--calibrate goes with --precision int8");
+  if ((args.calibrate_method || args.percentile) && !args.calibrate)
+    throw std::runtime_error("--calibrate-method and --percentile go with --calibrate PATH");
   return args;
 }
 
@@ -243,6 +291,20 @@ void print_kept(const KeepResult& r, double min_cosine) {
                 k.floor == "F32" ? "fp32" : "bf16", k.cosine_alone);
 }
 
+// --precision int8 --calibrate: static input scales on the graph's int8
+// MatMuls, and a metadata line that says so.
+void calibrate(minirt::ir::Graph& graph, const EmitOptions& options, const Args& args,
+               const std::optional<minirt::tokenizer::TokenizerConfig>& tokenizer) {
+  CalibrationOptions calibration;
+  calibration.inputs = *args.calibrate;
+  calibration.scale.method = args.calibrate_method.value_or(calibration.scale.method);
+  calibration.scale.percentile = args.percentile.value_or(calibration.scale.percentile);
+  const Calibration result =
+      calibrate_graph(graph, options, tokenizer ? &*tokenizer : nullptr, calibration);
+  print_calibration(result, calibration, stdout);
+  apply_calibration(graph, result, calibration);
+}
+
 // write_model_file checks the file by loading it, the runtime's limits
 // included: name the planned sizes, which the runtime may find too large.
 // --max-tokens is set here, after --max-batch and --max-seq, which give its default.
@@ -254,6 +316,7 @@ void write_model(minirt::ir::Graph& graph, EmitOptions options, const Args& args
       args.max_tokens.value_or(std::min<int64_t>(int64_t{options.max_batch} * options.max_seq,
                                                  std::numeric_limits<int32_t>::max())),
       std::numeric_limits<int32_t>::max());
+  if (args.calibrate) calibrate(graph, options, args, tokenizer);
   if (args.min_cosine)
     print_kept(keep_sensitive_matmuls(graph, options, *args.verify, *args.min_cosine),
                *args.min_cosine);

@@ -5,6 +5,7 @@
 #include "common/refs.h"
 #include "converter/calibrate/calibration_inputs.h"
 #include "converter/emit/model_writer.h"
+#include "converter/ir/input_quantization.h"
 #include "runtime/model/model_impl.h"
 #include "runtime/session/run_observer.h"
 
@@ -134,6 +135,26 @@ Calibration calibrate_graph(const ir::Graph& graph, const EmitOptions& emit,
                   "' is not the graph's op of that index");
   }
   return result;
+}
+
+void apply_calibration(ir::Graph& graph, const Calibration& c, const CalibrationOptions& options) {
+  int chosen[3] = {};  // per method: max, percentile, mse
+  for (const MatMulCalibration& m : c.matmuls) {
+    const ref::RowQuantization& q = m.choice.quantization;
+    ir::set_input_quantization(graph.ops[m.op_index],
+                               {q.scale, static_cast<int32_t>(q.zero_point)});
+    ++chosen[static_cast<int>(m.choice.method)];
+  }
+  std::string how = calibration_method_name(options.scale.method);
+  if (options.scale.method == CalibrationMethod::kAuto) {
+    how += " (" + std::to_string(chosen[0]) + " max, " + std::to_string(chosen[1]) +
+           " percentile, " + std::to_string(chosen[2]) + " mse)";
+  }
+  graph.metadata.emplace_back("int8_calibration",
+                              "static input scales on " + std::to_string(c.matmuls.size()) +
+                                  " MatMuls, " + how + ", from " + std::to_string(c.sequences) +
+                                  " sequences (" + std::to_string(c.tokens) + " tokens) of " +
+                                  options.inputs);
 }
 
 void print_calibration(const Calibration& c, const CalibrationOptions& options, std::FILE* out) {

@@ -58,6 +58,12 @@ Calibration calibrate_graph(const ir::Graph& graph, const EmitOptions& emit,
                             const tokenizer::TokenizerConfig* tokenizer,
                             const CalibrationOptions& options);
 
+// Writes each calibrated MatMul's scale and zero point into graph (the op
+// indices are the graph's: calibrate_graph) and a metadata entry
+// "int8_calibration" saying how, which `minirt info` shows.
+void apply_calibration(ir::Graph& graph, const Calibration& calibration,
+                       const CalibrationOptions& options);
+
 // The converter's report: one line per MatMul with its method, range, scale
 // and zero point, and the range it saw.
 void print_calibration(const Calibration& calibration, const CalibrationOptions& options,

@@ -41,7 +41,7 @@ std::shared_ptr<const Model> tiny_with_floor(const std::string& floor) {
 
 std::vector<std::vector<float>> run_outputs(const std::shared_ptr<const Model>& model,
                                             Precision precision) {
-  // Attention in fp32 in every session: these runs compare MatMul precisions.
+  // fp32 attention in every session: these tests are about the MatMuls.
   Session session(model, {.threads = 1, .precision = precision, .bf16_attention = false});
   std::vector<int64_t> ids(2 * 16);
   for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i * 37 % 1000);

@@ -62,7 +62,7 @@ std::vector<int64_t> ids() {
 
 std::vector<std::vector<float>> run_outputs(const std::shared_ptr<const Model>& model,
                                             Precision precision) {
-  // Attention in fp32 in every session: these runs compare MatMul precisions.
+  // fp32 attention in every session: these tests are about the MatMuls.
   Session session(model, {.threads = 2, .precision = precision, .bf16_attention = false});
   std::vector<int64_t> tokens = ids();
   Inputs inputs;
