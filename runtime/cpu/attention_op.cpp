@@ -5,12 +5,16 @@
 namespace minirt {
 namespace {
 
+// The session's products (CpuOpSetup::attention_products), but fp32 where the
+// file holds this layer's QKV MatMul at fp32 (OpInfo::fp32_attention).
 class AttentionOp final : public CpuOp {
  public:
   explicit AttentionOp(const CpuOpSetup& s)
       : op_(s.bound),
         kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), s.bound.op().head_dim,
-                                          s.attention_products)) {}
+                                          s.bound.op().fp32_attention
+                                              ? cpu::AttentionProducts::kFloat32
+                                              : s.attention_products)) {}
 
   void run(const RunShape& run, Parallel& parallel) override {
     kernel_(attention_args(op_, run), parallel);

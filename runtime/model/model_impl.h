@@ -87,6 +87,9 @@ struct OpInfo {
   int32_t num_heads = 0;
   int32_t head_dim = 0;
   float scale = 1.0f;
+  // Attention: the MatMul writing its QKV has an F32 floor, so its products
+  // stay fp32 in every session (set_attention_floors).
+  bool fp32_attention = false;
   // Generic ops' attributes.
   int elementwise_fn = 0;      // ref::ElementwiseFn
   int32_t axis = 0;            // Softmax, LayerNormalization, Gather, Concat, (De)QuantizeLinear
@@ -97,6 +100,12 @@ struct OpInfo {
   bool trans_a = false, trans_b = false;
   double start = 0.0, delta = 0.0;  // Range
 };
+
+// Marks fp32_attention on each Attention whose QKV comes from a MatMul with
+// an F32 floor: the layer minirt-convert --min-cosine kept in fp32 keeps its
+// attention in fp32 too, and a file with every MatMul at F32 runs a reduced
+// session exactly as fp32.
+void set_attention_floors(std::vector<OpInfo>& ops);
 
 // A file's dim as a SymDim. Throws Error naming `where` for symbol bits this
 // runtime does not know: a newer format's symbol, which it would misread.

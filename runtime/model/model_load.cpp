@@ -238,6 +238,7 @@ std::unique_ptr<Model::Impl> load_model_impl(std::unique_ptr<const ModelBytes> f
     }
     if (!root.ops() || root.ops()->size() == 0) throw Error("the model has no ops");
     for (const fb::Op* op : *root.ops()) impl->ops.push_back(read_op(*op, num_values));
+    set_attention_floors(impl->ops);
     impl->inputs = read_index_list(root.inputs(), num_values, "graph input", true);
     impl->outputs = read_index_list(root.outputs(), num_values, "graph output", false);
     check_model(*impl);

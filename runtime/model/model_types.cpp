@@ -25,6 +25,17 @@ fb::PrecisionFloor precision_floor_from(fb::PrecisionFloor floor) {
   return floor;
 }
 
+void set_attention_floors(std::vector<OpInfo>& ops) {
+  for (OpInfo& attention : ops) {
+    if (attention.kind != OpKind::Attention || attention.inputs.empty()) continue;
+    for (const OpInfo& op : ops) {
+      if (op.kind == OpKind::MatMul && op.precision_floor == fb::PrecisionFloor::F32 &&
+          !op.outputs.empty() && op.outputs[0] == attention.inputs[0])
+        attention.fp32_attention = true;
+    }
+  }
+}
+
 std::string SymDim::str() const {
   std::string out;
   if (factor != 1 || (!batch && !seq)) out = std::to_string(factor);

@@ -52,10 +52,16 @@ std::vector<std::vector<float>> run_outputs(const std::shared_ptr<const Model>& 
   return out;
 }
 
-// Bit for bit with fp32 only if the Pooler runs in fp32 too.
+// Bit for bit with fp32 only if the Pooler runs in fp32 too, and attention:
+// an F32 floor on the QKV MatMul keeps the layer's attention products fp32
+// (else bf16 on an AVX512-BF16 CPU).
 TEST_CASE("an F32 floor keeps every MatMul of an int8 session in fp32, bit for bit") {
   if (!test::precision_runs_here(Precision::kInt8)) return;
   const auto kept = tiny_with_floor("F32");
+  int fp32_attention = 0;
+  for (const std::string& line : kept->describe_ops())
+    fp32_attention += line.find("Attention(heads=4,dim=16)[fp32]") != std::string::npos;
+  CHECK(fp32_attention == 2);  // one per layer, and `minirt info` says so
   CHECK(run_outputs(kept, Precision::kInt8) == run_outputs(kept, Precision::kFloat32));
   // Without floors int8 differs: the comparison above can fail.
   const auto plain = tiny_with_floor("");
