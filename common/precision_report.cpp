@@ -135,12 +135,14 @@ double spearman_correlation(const std::vector<double>& a, const std::vector<doub
 }
 
 PrecisionReport compare_with_fp32(const std::shared_ptr<const Model>& model, Precision precision,
-                                  const std::vector<RefCaseInputs>& cases, int threads) {
+                                  const std::vector<RefCaseInputs>& cases, int threads,
+                                  bool bf16_attention) {
   if (!precision_supported(precision))
     throw Error(std::string("this CPU has no ") + precision_name(precision) +
                 " kernels (see minirt info)");
   Session fp32(model, {.threads = threads, .precision = Precision::kFloat32});
-  Session reduced(model, {.threads = threads, .precision = precision});
+  Session reduced(model,
+                  {.threads = threads, .precision = precision, .bf16_attention = bf16_attention});
   PrecisionReport report;
   report.precision = precision;
   std::vector<Accumulator> accs;

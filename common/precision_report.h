@@ -38,10 +38,12 @@ struct PrecisionReport {
   double min_cosine() const;
 };
 
-// Runs every case at fp32 and at precision (threads each) and compares.
+// Runs every case at fp32 and at precision (threads each, attention as
+// SessionOptions::bf16_attention says) and compares.
 // Throws Error when the CPU lacks the precision or a case does not run.
 PrecisionReport compare_with_fp32(const std::shared_ptr<const Model>& model, Precision precision,
-                                  const std::vector<RefCaseInputs>& cases, int threads);
+                                  const std::vector<RefCaseInputs>& cases, int threads,
+                                  bool bf16_attention = true);
 
 // One line per output.
 void print_precision_report(const PrecisionReport& report, std::FILE* out);

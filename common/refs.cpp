@@ -37,38 +37,6 @@ RefCaseInputs read_case(const fs::path& case_dir) {
   return c;
 }
 
-// A padded case as a padding-free batch: row b keeps its first length[b]
-// tokens, where the mask is 1 (the padding must be trailing).
-struct PackedCase {
-  std::vector<int64_t> lengths, cu_seqlens{0}, ids, types;
-};
-
-PackedCase pack_case(const Inputs& inputs, const std::string& where) {
-  const int64_t batch = inputs.input_ids.shape[0], seq = inputs.input_ids.shape[1];
-  PackedCase packed;
-  for (int64_t b = 0; b < batch; ++b) {
-    int64_t length = seq;
-    if (!inputs.attention_mask.empty()) {
-      const int64_t* mask = inputs.attention_mask.data + b * seq;
-      length = std::find(mask, mask + seq, 0) - mask;
-      if (std::any_of(mask + length, mask + seq, [](int64_t m) { return m != 0; }))
-        throw Error(where + ": row " + std::to_string(b) +
-                    " of attention_mask has padding before a token; --ragged strips trailing "
-                    "padding only");
-      if (length == 0) throw Error(where + ": row " + std::to_string(b) + " is all padding");
-    }
-    packed.lengths.push_back(length);
-    packed.cu_seqlens.push_back(packed.cu_seqlens.back() + length);
-    const auto first = static_cast<size_t>(b * seq);
-    packed.ids.insert(packed.ids.end(), inputs.input_ids.data + first,
-                      inputs.input_ids.data + first + length);
-    if (!inputs.token_type_ids.empty())
-      packed.types.insert(packed.types.end(), inputs.token_type_ids.data + first,
-                          inputs.token_type_ids.data + first + length);
-  }
-  return packed;
-}
-
 RefCaseResult run_case(Session& session, const RefCaseInputs& ref_case, bool ragged) {
   const fs::path case_dir(ref_case.dir);
   RefCaseResult result;
@@ -128,6 +96,32 @@ RefCaseResult run_case(Session& session, const RefCaseInputs& ref_case, bool rag
 }
 
 }  // namespace
+
+PackedCase pack_case(const Inputs& inputs, const std::string& where) {
+  const int64_t batch = inputs.input_ids.shape[0], seq = inputs.input_ids.shape[1];
+  PackedCase packed;
+  for (int64_t b = 0; b < batch; ++b) {
+    int64_t length = seq;
+    if (!inputs.attention_mask.empty()) {
+      const int64_t* mask = inputs.attention_mask.data + b * seq;
+      length = std::find(mask, mask + seq, 0) - mask;
+      if (std::any_of(mask + length, mask + seq, [](int64_t m) { return m != 0; }))
+        throw Error(where + ": row " + std::to_string(b) +
+                    " of attention_mask has padding before a token; --ragged strips trailing "
+                    "padding only");
+      if (length == 0) throw Error(where + ": row " + std::to_string(b) + " is all padding");
+    }
+    packed.lengths.push_back(length);
+    packed.cu_seqlens.push_back(packed.cu_seqlens.back() + length);
+    const auto first = static_cast<size_t>(b * seq);
+    packed.ids.insert(packed.ids.end(), inputs.input_ids.data + first,
+                      inputs.input_ids.data + first + length);
+    if (!inputs.token_type_ids.empty())
+      packed.types.insert(packed.types.end(), inputs.token_type_ids.data + first,
+                          inputs.token_type_ids.data + first + length);
+  }
+  return packed;
+}
 
 Inputs RefCaseInputs::inputs() const {
   Inputs inputs;

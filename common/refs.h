@@ -23,6 +23,15 @@ struct RefCaseInputs {
 // not a BERT input of shape [batch, seq].
 std::vector<RefCaseInputs> read_ref_case_inputs(const std::string& dir);
 
+// A padded batch as a padding-free one: row b keeps its first length[b]
+// tokens, where the mask is 1. Throws Error naming `where` when a row has
+// padding before a token or is all padding.
+struct PackedCase {
+  std::vector<int64_t> lengths, cu_seqlens{0}, ids, types;
+  RaggedInputs inputs() const { return {ids, cu_seqlens, types}; }
+};
+PackedCase pack_case(const Inputs& inputs, const std::string& where);
+
 struct RefOutputError {
   std::string name;
   double max_abs_error = 0;

@@ -10,6 +10,7 @@
 namespace minirt {
 
 inline constexpr uint32_t kOldestFormatVersion = 1;
-inline constexpr uint32_t kFormatVersion = 2;  // 2: Model.max_tokens
+// 2: Model.max_tokens; 3: MatMul.input_quantization (static int8 input scale)
+inline constexpr uint32_t kFormatVersion = 3;
 
 }  // namespace minirt

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "converter/ir/input_quantization.h"
 #include "converter/ir/op_types.h"
 
 namespace minirt::converter {
@@ -46,6 +47,15 @@ fb::PrecisionFloor precision_floor_attr(const ir::Op& op) {
                    fb::EnumNamePrecisionFloor);
 }
 
+// "input_scale" and "input_zero_point" (ir/input_quantization.h), optional:
+// a null offset (no static quantization) when absent.
+flatbuffers::Offset<fb::StaticQuantization> input_quantization_table(
+    flatbuffers::FlatBufferBuilder& b, const ir::Op& op) {
+  const std::optional<StaticQuantization> q = ir::input_quantization(op);
+  if (!q) return 0;
+  return fb::CreateStaticQuantization(b, q->scale, q->zero_point);
+}
+
 // Dims from an attribute pair: factors and symbol bits (1 batch, 2 seq).
 std::vector<fb::Dim> dims_attr(const ir::Op& op, const char* factors_attr,
                                const char* symbols_attr) {
@@ -78,12 +88,14 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
     switch (*kind) {
       case fb::OpParams::EmbedLayerNorm:
         return fb::CreateEmbedLayerNorm(b, a.get_float("epsilon")).Union();
-      case fb::OpParams::MatMul:
+      case fb::OpParams::MatMul: {
+        const auto quantization = input_quantization_table(b, op);
         return fb::CreateMatMul(
                    b,
                    enum_attr(op, "activation", fb::EnumValuesActivation(), fb::EnumNameActivation),
-                   precision_floor_attr(op))
+                   precision_floor_attr(op), quantization)
             .Union();
+      }
       case fb::OpParams::Attention:
         return fb::CreateAttention(b, int32_attr(op, "num_heads"), int32_attr(op, "head_dim"),
                                    a.get_float("scale"))

@@ -6,6 +6,6 @@ MINIRT_TARGET_AVX2_BEGIN
 #include "ops/cpu/attention_kernel.h"
 
 void minirt::cpu::attention_avx2(const ref::AttentionArgs& args, Parallel& parallel) {
-  attention_kernel<VecAvx2>(args, parallel);
+  attention_kernel<Fp32Products<VecAvx2>>(args, parallel);
 }
 MINIRT_TARGET_END

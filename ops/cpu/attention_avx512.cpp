@@ -6,6 +6,6 @@ MINIRT_TARGET_AVX512_BEGIN
 #include "ops/cpu/attention_kernel.h"
 
 void minirt::cpu::attention_avx512(const ref::AttentionArgs& args, Parallel& parallel) {
-  attention_kernel<VecAvx512>(args, parallel);
+  attention_kernel<Fp32Products<VecAvx512>>(args, parallel);
 }
 MINIRT_TARGET_END

@@ -4,7 +4,7 @@
 
 namespace minirt::cpu {
 
-MINIRT_TARGET_BEGIN_("avx2,fma,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")
+MINIRT_TARGET_AVX512_BF16_BEGIN
 
 namespace {
 

@@ -13,15 +13,17 @@ __mmask16 first_lanes(int64_t count) {
   return static_cast<__mmask16>(count >= 16 ? 0xffff : (1u << count) - 1);
 }
 
-ref::RowQuantization quantize_row(const float* src, int64_t k, uint8_t* dst) {
+ref::RowQuantization range_quantization(const float* src, int64_t k) {
   __m512 lo = _mm512_set1_ps(0.0f), hi = lo;  // the range always holds 0
   for (int64_t i = 0; i < k; i += 16) {
     const __m512 x = _mm512_maskz_loadu_ps(first_lanes(k - i), src + i);
     lo = _mm512_min_ps(lo, x);
     hi = _mm512_max_ps(hi, x);
   }
-  const ref::RowQuantization q =
-      ref::row_quantization(_mm512_reduce_min_ps(lo), _mm512_reduce_max_ps(hi));
+  return ref::row_quantization(_mm512_reduce_min_ps(lo), _mm512_reduce_max_ps(hi));
+}
+
+void quantize_row(const float* src, int64_t k, const ref::RowQuantization& q, uint8_t* dst) {
   const __m512 inverse_scale = _mm512_set1_ps(q.inverse_scale);
   const __m512i zero_point = _mm512_set1_epi32(static_cast<int32_t>(q.zero_point));
   const __m512i zero = _mm512_setzero_si512();
@@ -35,7 +37,6 @@ ref::RowQuantization quantize_row(const float* src, int64_t k, uint8_t* dst) {
     level = _mm512_maskz_max_epi32(valid, level, zero);  // vpmovusdb saturates the top at 255
     _mm512_mask_cvtusepi32_storeu_epi8(dst + i, first_lanes(bytes - i), level);
   }
-  return q;
 }
 
 }  // namespace
@@ -44,8 +45,22 @@ void quantize_rows_to_u8(const float* src, int64_t rows, int64_t k, uint8_t* dst
                          ref::RowQuantization* quantization, Parallel& parallel) {
   const int64_t stride = int8_row_bytes(k);
   parallel.for_range(rows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r)
-      quantization[r] = quantize_row(src + r * k, k, dst + r * stride);
+    for (int64_t r = begin; r < end; ++r) {
+      quantization[r] = range_quantization(src + r * k, k);
+      quantize_row(src + r * k, k, quantization[r], dst + r * stride);
+    }
+  });
+}
+
+void quantize_rows_to_u8(const float* src, int64_t rows, int64_t k,
+                         const ref::RowQuantization& fixed, uint8_t* dst,
+                         ref::RowQuantization* quantization, Parallel& parallel) {
+  const int64_t stride = int8_row_bytes(k);
+  parallel.for_range(rows, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      quantization[r] = fixed;
+      quantize_row(src + r * k, k, fixed, dst + r * stride);
+    }
   });
 }
 

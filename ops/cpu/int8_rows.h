@@ -19,4 +19,11 @@ inline int64_t int8_row_bytes(int64_t k) { return (k + 3) / 4 * 4; }
 void quantize_rows_to_u8(const float* src, int64_t rows, int64_t k, uint8_t* dst,
                          ref::RowQuantization* quantization, Parallel& parallel);
 
+// The same with one fixed quantization for every row (a static input scale,
+// ref::static_row_quantization): quantization[r] = fixed, so the kernels read
+// it as they read a row's own.
+void quantize_rows_to_u8(const float* src, int64_t rows, int64_t k,
+                         const ref::RowQuantization& fixed, uint8_t* dst,
+                         ref::RowQuantization* quantization, Parallel& parallel);
+
 }  // namespace minirt::cpu

@@ -114,6 +114,8 @@ MatMul::MatMul(CpuIsa isa, const MatMulWeights& w)
       pack_int8(w.weight);
       break;
   }
+  if (precision_ == MatMulPrecision::kInt8 && w.input_quantization)
+    static_input_ = ref::static_row_quantization(*w.input_quantization);
   bias_.reset(alloc_zeroed<float>(panels_ * tile_.cols));
   if (w.bias) std::memcpy(bias_.get(), w.bias, static_cast<size_t>(n_) * sizeof(float));
 }
@@ -143,8 +145,12 @@ const void* MatMul::convert_src(const float* src, int64_t m, Parallel& parallel,
       round_rows_to_bf16(src, m, k_, static_cast<uint16_t*>(scratch), parallel);
       return scratch;
     case MatMulPrecision::kInt8:
-      quantize_rows_to_u8(src, m, k_, static_cast<uint8_t*>(scratch), row_quantization(scratch, m),
-                          parallel);
+      if (static_input_)
+        quantize_rows_to_u8(src, m, k_, *static_input_, static_cast<uint8_t*>(scratch),
+                            row_quantization(scratch, m), parallel);
+      else
+        quantize_rows_to_u8(src, m, k_, static_cast<uint8_t*>(scratch),
+                            row_quantization(scratch, m), parallel);
       return scratch;
   }
   return src;

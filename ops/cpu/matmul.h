@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ops/cpu/cpu_isa.h"
@@ -36,6 +37,8 @@ struct MatMulWeights {
   Activation activation = Activation::kNone;
   bool residual = false;  // run() gets a residual to add
   MatMulPrecision precision = MatMulPrecision::kFloat32;
+  // int8 only: src quantized with this for every row, not each row's range.
+  std::optional<StaticQuantization> input_quantization{};
 };
 
 class MatMul {
@@ -72,6 +75,7 @@ class MatMul {
 
   int64_t n_, k_;
   MatMulPrecision precision_;
+  std::optional<ref::RowQuantization> static_input_;  // int8 with a static input scale
   jit::MatMulTile tile_;
   int64_t panels_;
   int64_t steps_;       // k steps per panel row: k, or k pairs in bf16

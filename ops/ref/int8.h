@@ -3,6 +3,8 @@
 //   src rows: u8 = clamp(round(x / scale) + zero_point, 0, 255), with scale
 //     and zero point from the row's range widened to include 0 (so 0 is
 //     exact); x is then (u8 - zero_point) * scale.
+//   or, with a static quantization from the file (a QDQ model's or
+//   calibration's), the same rule with one scale and zero point for every row.
 //   weights: s8 = round(w / scale) per output column, scale = max |w| / 127.
 // Rounding is to nearest even, as vcvtps2dq does (round_small below), of
 // the product x * inverse_scale (and -min * inverse_scale) first rounded to
@@ -11,6 +13,8 @@
 
 #include <algorithm>
 #include <cstdint>
+
+#include "ops/op_types.h"
 
 namespace minirt::ref {
 
@@ -51,6 +55,12 @@ inline RowQuantization row_quantization(float min, float max) {
     q.zero_point = std::clamp(round_small(scaled_level(-min, q.inverse_scale)), 0.0f, 255.0f);
   }
   return q;
+}
+
+// Every row's quantization when the file fixes it: the multiplier is the
+// scale's float inverse, as row_quantization's.
+inline RowQuantization static_row_quantization(const StaticQuantization& q) {
+  return {q.scale, 1.0f / q.scale, static_cast<float>(q.zero_point)};
 }
 
 inline uint8_t quantize_u8(float x, const RowQuantization& q) {

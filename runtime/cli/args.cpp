@@ -54,6 +54,8 @@ double Args::real(const std::string& flag, double fallback) const {
   return v;
 }
 
+bool bf16_attention_flag(const Args& args) { return !args.has("--fp32-attention"); }
+
 Precision precision_flag(const Args& args) {
   const std::string name = args.str("--precision", "fp32");
   Precision precision;

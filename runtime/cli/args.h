@@ -33,6 +33,9 @@ class Args {
 
 // --precision fp32|bf16|int8 (default fp32); anything else is an error naming them.
 Precision precision_flag(const Args& args);
+
+// SessionOptions::bf16_attention: on unless --fp32-attention is given.
+bool bf16_attention_flag(const Args& args);
 // --device cpu|cuda (default cpu); anything else is an error naming them.
 Device device_flag(const Args& args);
 

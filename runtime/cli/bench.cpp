@@ -17,7 +17,7 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
     if (arg == "--lengths" || arg == "--length-mix") return command_bench_ragged(model_path, argv);
   const Args args(
       argv, {"--batch", "--seq", "--threads", "--warmup", "--iters", "--precision", "--device"},
-      {"--bench", "--json", "--profile"});
+      {"--bench", "--json", "--profile", "--fp32-attention"});
   const Clock::time_point cold_start = Clock::now();
   const auto model = Model::load(model_path);
   const ModelSummary s = model->summary();
@@ -40,6 +40,7 @@ int command_bench(const std::string& model_path, const std::vector<std::string>&
 
   Session session(model, {.threads = threads,
                           .precision = precision_flag(args),
+                          .bf16_attention = bf16_attention_flag(args),
                           .profile = args.has("--profile"),
                           .device = device_flag(args)});
   session.run(inputs);

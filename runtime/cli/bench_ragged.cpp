@@ -135,7 +135,7 @@ int command_bench_ragged(const std::string& model_path, const std::vector<std::s
   const Args args(argv,
                   {"--lengths", "--length-mix", "--batch-tokens", "--batches", "--threads",
                    "--warmup", "--iters", "--precision", "--dump-batches"},
-                  {"--bench", "--json", "--padded"});
+                  {"--bench", "--json", "--padded", "--fp32-attention"});
   if (args.has("--lengths") == args.has("--length-mix"))
     throw Error("--bench takes one of --lengths or --length-mix");
   const auto model = Model::load(model_path);
@@ -169,7 +169,9 @@ int command_bench_ragged(const std::string& model_path, const std::vector<std::s
   }
 
   const int threads = static_cast<int>(args.integer("--threads", 1, 1, 1024));
-  Session session(model, {.threads = threads, .precision = precision_flag(args)});
+  Session session(model, {.threads = threads,
+                          .precision = precision_flag(args),
+                          .bf16_attention = bf16_attention_flag(args)});
   const long long warmup = args.integer("--warmup", 3, 0, 1'000'000);
   for (long long i = 0; i < warmup; ++i)
     inputs[static_cast<size_t>(i) % inputs.size()].run(session, s, padded);

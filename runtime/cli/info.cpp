@@ -3,6 +3,7 @@
 
 #include "minirt/minirt.h"
 #include "minirt/tokenizer.h"
+#include "ops/cpu/attention.h"
 #include "ops/cpu/cpu_isa.h"
 #include "runtime/cli/args.h"
 #include "runtime/cli/commands.h"
@@ -11,17 +12,22 @@ namespace minirt::cli {
 
 namespace {
 
-// What this machine can run the model with: the ISA in use and the
-// --precision values it has kernels for.
+// What this machine can run the model with: the ISA in use, the
+// --precision values it has kernels for and attention's arithmetic in them.
 void print_cpu_line() {
   std::string precisions;
   for (Precision p : {Precision::kFloat32, Precision::kBFloat16, Precision::kInt8}) {
     if (precision_supported(p))
       precisions += std::string(precisions.empty() ? "" : ", ") + precision_name(p);
   }
-  std::printf("this cpu  %s%s; --precision %s\n", cpu_isa_name(cpu_isa_in_use()),
+  const bool bf16_attention =
+      cpu::attention_products_for(cpu_isa_in_use(), cpu::kAttentionMaxHeadDim,
+                                  cpu::AttentionProducts::kBFloat16) ==
+      cpu::AttentionProducts::kBFloat16;
+  std::printf("this cpu  %s%s; --precision %s; attention %s\n", cpu_isa_name(cpu_isa_in_use()),
               cpu_isa_in_use() != cpu_isa_detected() ? " (capped by MINIRT_MAX_ISA)" : "",
-              precisions.c_str());
+              precisions.c_str(),
+              bf16_attention ? "bf16 in bf16 and int8 sessions (--fp32-attention: fp32)" : "fp32");
 }
 
 // "tokenizer WordPiece, 30522 tokens, ..." or "tokenizer none".

@@ -10,12 +10,13 @@ namespace {
 
 constexpr const char* kUsage = R"(usage:
   minirt run MODEL.fb --bench [--batch B] [--seq S] [--threads N] [--warmup N] [--iters N] [--json]
-                       [--profile] [--precision fp32|bf16|int8] [--device cpu|cuda]
+                       [--profile] [--precision fp32|bf16|int8] [--fp32-attention]
+                       [--device cpu|cuda]
   minirt run MODEL.fb --bench --lengths L1,L2,... | --length-mix FILE [--batch-tokens N]
                        [--batches N] [--padded] [--dump-batches FILE] [--threads N] [--warmup N]
-                       [--iters N] [--json] [--precision fp32|bf16|int8]
+                       [--iters N] [--json] [--precision fp32|bf16|int8] [--fp32-attention]
   minirt run MODEL.fb --refs DIR [--ragged] [--tol T] [--threads N] [--precision fp32|bf16|int8]
-                      [--device cpu|cuda] [--min-cosine X]
+                      [--fp32-attention] [--device cpu|cuda] [--min-cosine X]
   minirt run MODEL.fb --text TEXT [--text-pair TEXT] [--threads N] [--precision ...]
   minirt info MODEL.fb [--plan]
   minirt tokenize MODEL.fb TEXT [TEXT_PAIR]
@@ -45,7 +46,11 @@ embed         one embedding per stdin line: the [CLS] row (default) or the mean
 
 --precision   bf16: MatMuls in bfloat16, fp32 accumulation (AVX512-BF16);
               int8: u8 x s8 MatMuls, int32 accumulation (AVX512-VNNI);
-              faster than fp32, less accurate (bench/RESULTS.md)
+              faster than fp32, less accurate (bench/RESULTS.md); with
+              either, attention's Q K^T and P V run in bf16 with fp32
+              accumulation where the CPU has AVX512-BF16 (the kernels line
+              says "attention bf16"); softmax stays fp32
+--fp32-attention  keeps attention fp32 in a bf16 or int8 session
 --device      cuda: the CUDA backend (fp16 weights and activations, fp32
               accumulation and outputs) on GPU 0, in builds made with nvcc
 )";

@@ -15,7 +15,7 @@ namespace minirt::cli {
 
 int command_refs(const std::string& model_path, const std::vector<std::string>& argv) {
   const Args args(argv, {"--refs", "--tol", "--threads", "--precision", "--min-cosine", "--device"},
-                  {"--ragged"});
+                  {"--ragged", "--fp32-attention"});
   const double tolerance = args.real("--tol", 1e-4);
   const Precision precision = precision_flag(args);
   if (args.has("--min-cosine") && precision == Precision::kFloat32)
@@ -24,7 +24,11 @@ int command_refs(const std::string& model_path, const std::vector<std::string>& 
   if (min_cosine > 1) throw Error("--min-cosine must be at most 1");
   const int threads = static_cast<int>(args.integer("--threads", 1, 1, 1024));
   const std::shared_ptr<const Model> model = Model::load(model_path);
-  Session session(model, {.threads = threads, .precision = precision, .device = device_flag(args)});
+  const bool bf16_attention = bf16_attention_flag(args);
+  Session session(model, {.threads = threads,
+                          .precision = precision,
+                          .bf16_attention = bf16_attention,
+                          .device = device_flag(args)});
   bool pass = true;
   for (const RefCaseResult& result :
        run_ref_cases(session, args.str("--refs", ""), args.has("--ragged"))) {
@@ -40,8 +44,8 @@ int command_refs(const std::string& model_path, const std::vector<std::string>& 
   }
   std::printf("%s (tolerance %g)\n", pass ? "PASS" : "FAIL", tolerance);
   if (precision != Precision::kFloat32) {
-    const PrecisionReport report =
-        compare_with_fp32(model, precision, read_ref_case_inputs(args.str("--refs", "")), threads);
+    const PrecisionReport report = compare_with_fp32(
+        model, precision, read_ref_case_inputs(args.str("--refs", "")), threads, bf16_attention);
     print_precision_report(report, stdout);
     if (report.min_cosine() < min_cosine) {
       std::printf("FAIL: lowest cosine %.6f is under --min-cosine %g\n", report.min_cosine(),

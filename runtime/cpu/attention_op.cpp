@@ -8,7 +8,9 @@ namespace {
 class AttentionOp final : public CpuOp {
  public:
   explicit AttentionOp(const CpuOpSetup& s)
-      : op_(s.bound), kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), s.bound.op().head_dim)) {}
+      : op_(s.bound),
+        kernel_(cpu::attention_kernel_for(cpu_isa_in_use(), s.bound.op().head_dim,
+                                          s.attention_products)) {}
 
   void run(const RunShape& run, Parallel& parallel) override {
     kernel_(attention_args(op_, run), parallel);

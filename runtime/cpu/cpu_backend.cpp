@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "ops/cpu/cpu_isa.h"
@@ -18,7 +19,7 @@ struct FreeDeleter {
 };
 
 // The kernel family the ops pick for the ISA in use (ref where no JIT path exists).
-const char* kernels_name(CpuIsa isa, MatMulPrecision precision) {
+const char* matmul_kernels_name(CpuIsa isa, MatMulPrecision precision) {
   if (precision == MatMulPrecision::kBFloat16) return "jit-avx512-bf16";
   if (precision == MatMulPrecision::kInt8) return "jit-avx512-int8";
   if (isa >= CpuIsa::kAvx512) return "jit-avx512";
@@ -40,12 +41,25 @@ MatMulPrecision checked_matmul_precision(Precision precision) {
               (cpu_isa_detected() != isa ? " (capped by MINIRT_MAX_ISA)" : ""));
 }
 
+// Attention's products in a session: bf16 in a reduced-precision session
+// (unless SessionOptions::bf16_attention is off) where the CPU has
+// AVX512-BF16, else fp32. Heads wider than the fused kernels take run the
+// reference kernel, fp32, whatever this says.
+cpu::AttentionProducts attention_products(MatMulPrecision precision, bool bf16_attention) {
+  const bool wanted = precision != MatMulPrecision::kFloat32 && bf16_attention;
+  return cpu::attention_products_for(
+      cpu_isa_in_use(), cpu::kAttentionMaxHeadDim,
+      wanted ? cpu::AttentionProducts::kBFloat16 : cpu::AttentionProducts::kFloat32);
+}
+
 class CpuBackend final : public Backend {
  public:
   CpuBackend(const Model::Impl& model, const SessionOptions& options)
       : model_(model),
         precision_(checked_matmul_precision(options.precision)),
-        name_(kernels_name(cpu_isa_in_use(), precision_)),
+        attention_products_(attention_products(precision_, options.bf16_attention)),
+        name_(std::string(matmul_kernels_name(cpu_isa_in_use(), precision_)) +
+              (attention_products_ == cpu::AttentionProducts::kBFloat16 ? ", attention bf16" : "")),
         pool_(options.threads),
         tensors_(model.values.size(), nullptr) {
     const size_t bytes = std::max(model.arena.total_bytes, kArenaAlignment);
@@ -57,7 +71,8 @@ class CpuBackend final : public Backend {
       if (model.arena_offset[v] >= 0) tensors_[v] = arena_.get() + model.arena_offset[v];
     }
     for (const OpInfo& op : model.ops)
-      ops_.push_back(make_cpu_op(CpuOpSetup{BoundOp(model, op, tensors_), precision_, scratch_}));
+      ops_.push_back(make_cpu_op(
+          CpuOpSetup{BoundOp(model, op, tensors_), precision_, attention_products_, scratch_}));
     scratch_.allocate();
     if (options.profile) {
       for (const OpInfo& op : model.ops)
@@ -65,17 +80,22 @@ class CpuBackend final : public Backend {
     }
   }
 
-  const char* name() const override { return name_; }
+  const char* name() const override { return name_.c_str(); }
   size_t arena_bytes() const override { return model_.arena.total_bytes + scratch_.bytes(); }
 
   void run(const RunShape& run, std::span<const int64_t* const> graph_inputs) override {
     for (size_t i = 0; i < model_.inputs.size(); ++i)
       tensors_[static_cast<size_t>(model_.inputs[i])] = const_cast<int64_t*>(graph_inputs[i]);
-    if (profile_.empty()) {
+    if (profile_.empty() && !observer_) {
       for (const auto& op : ops_) op->run(run, pool_);
       return;
     }
     for (size_t i = 0; i < ops_.size(); ++i) {
+      if (observer_) observer_->before_op(i, model_.ops[i], run, tensors_);
+      if (profile_.empty()) {
+        ops_[i]->run(run, pool_);
+        continue;
+      }
       const auto start = std::chrono::steady_clock::now();
       ops_[i]->run(run, pool_);
       const std::chrono::duration<double, std::micro> took =
@@ -91,6 +111,7 @@ class CpuBackend final : public Backend {
   }
 
   std::span<const OpProfile> op_profile() const override { return profile_; }
+  void set_observer(RunObserver* observer) override { observer_ = observer; }
   void clear_op_profile() override {
     for (OpProfile& entry : profile_) {
       entry.total_us = 0.0;
@@ -101,13 +122,15 @@ class CpuBackend final : public Backend {
  private:
   const Model::Impl& model_;
   MatMulPrecision precision_;
-  const char* name_;  // fixed at construction, as the ops' kernel choices are
+  const cpu::AttentionProducts attention_products_;
+  const std::string name_;  // fixed at construction, as the ops' kernel choices are
   ThreadPool pool_;
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   std::vector<void*> tensors_;  // per value: weight, arena slot or caller input
   ScratchBuffer scratch_;       // before ops_, which hold references to it
   std::vector<std::unique_ptr<CpuOp>> ops_;
-  std::vector<OpProfile> profile_;  // one per op when profiling, else empty
+  std::vector<OpProfile> profile_;   // one per op when profiling, else empty
+  RunObserver* observer_ = nullptr;  // run_observer.h
 };
 
 }  // namespace

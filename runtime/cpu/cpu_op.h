@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "ops/cpu/attention.h"
 #include "ops/parallel.h"
 #include "runtime/exec/bound_op.h"
 
@@ -35,8 +36,9 @@ class ScratchBuffer {
 
 // What an op's prepare step may read.
 struct CpuOpSetup {
-  BoundOp bound;                     // the op over the backend's tensor table
-  MatMulPrecision matmul_precision;  // from SessionOptions::precision
+  BoundOp bound;                              // the op over the backend's tensor table
+  MatMulPrecision matmul_precision;           // from SessionOptions::precision
+  cpu::AttentionProducts attention_products;  // asked for; the op may fall back to fp32
   ScratchBuffer& scratch;
 };
 

@@ -17,9 +17,13 @@ class MatMulOp final : public CpuOp {
     const int64_t max_rows = model.ragged_refusal.empty()
                                  ? std::max(max.m, matmul_args(op_, ragged_at_max(model)).m)
                                  : max.m;
-    jit_ = shared_matmul(
-        op_matmul_precision(s.matmul_precision, s.bound.op().precision_floor), s,
-        {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr}, max_rows);
+    // The file's static input quantization applies only where this op runs
+    // int8 (cpu::MatMul ignores it in fp32 and bf16).
+    jit_ =
+        shared_matmul(op_matmul_precision(s.matmul_precision, s.bound.op().precision_floor), s,
+                      {max.weight, max.bias, max.n, max.k, max.activation, max.residual != nullptr,
+                       MatMulPrecision::kFloat32, s.bound.op().input_quantization},
+                      max_rows);
   }
 
   void run(const RunShape& run, Parallel& parallel) override {

@@ -12,6 +12,8 @@ cuda::FusedLaunch fused_launch(const BoundOp& op, const RunShape& run) {
     case OpKind::EmbedLayerNorm:
       return embed_layer_norm_args(op, run);
     case OpKind::MatMul:
+      // fp16 only: a static int8 input quantization (op.op().input_quantization)
+      // does not apply, as in fp32 and bf16 CPU sessions.
       return matmul_args(op, run);
     case OpKind::Attention: {
       const ref::AttentionArgs args = attention_args(op, run);

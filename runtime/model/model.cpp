@@ -39,6 +39,13 @@ std::vector<std::string> op_lines(const Model::Impl& m) {
       kind += "[at most bf16]";
     if (op.kind == OpKind::MatMul && op.precision_floor == fb::PrecisionFloor::F32)
       kind += "[fp32]";
+    // A static int8 input scale (a QDQ model's or calibration's).
+    if (op.kind == OpKind::MatMul && op.input_quantization) {
+      char quant[64];
+      std::snprintf(quant, sizeof quant, "[int8 in %.3g z%d]", op.input_quantization->scale,
+                    op.input_quantization->zero_point);
+      kind += quant;
+    }
     if (op.kind == OpKind::Attention)
       kind +=
           "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";

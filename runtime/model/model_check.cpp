@@ -38,8 +38,17 @@ void check_embed_layer_norm(const OpChecker& c, const OpInfo& op, int32_t max_se
   c.positive_finite(op.epsilon, "epsilon");
 }
 
-void check_matmul(const OpChecker& c) {
+// A static input quantization must give finite levels in u8's range.
+void check_input_quantization(const OpChecker& c, const StaticQuantization& q) {
+  c.positive_finite(q.scale, "input_quantization scale");
+  if (q.zero_point < 0 || q.zero_point > 255)
+    c.fail("input_quantization zero_point must be in [0, 255] (u8), is " +
+           std::to_string(q.zero_point));
+}
+
+void check_matmul(const OpChecker& c, const OpInfo& op) {
   c.arity(4, 1);
+  if (op.input_quantization) check_input_quantization(c, *op.input_quantization);
   const ValueInfo& src = c.in(0);
   const ValueInfo& weight = c.in(1);
   c.expect_weight(weight, "weight");
@@ -236,7 +245,7 @@ void check_model(Model::Impl& impl) {
         check_embed_layer_norm(checker, op, impl.max_seq);
         break;
       case OpKind::MatMul:
-        check_matmul(checker);
+        check_matmul(checker, op);
         break;
       case OpKind::Attention:
         check_attention(checker, op);

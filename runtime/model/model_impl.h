@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,10 @@ struct OpInfo {
   // Attributes; each kind reads its own.
   Activation activation = Activation::kNone;
   fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul
+  // MatMul: the file's static int8 input quantization (checked at load). Only
+  // an int8 CPU MatMul reads it; fp32 and bf16 ignore it, and so does the
+  // CUDA backend (fp16 only).
+  std::optional<StaticQuantization> input_quantization;
   float epsilon = 0.0f;
   int32_t num_heads = 0;
   int32_t head_dim = 0;

@@ -128,6 +128,8 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
       op.kind = OpKind::MatMul;
       op.activation = activation_from(src.params_as_MatMul()->activation());
       op.precision_floor = precision_floor_from(src.params_as_MatMul()->precision_floor());
+      if (const fb::StaticQuantization* q = src.params_as_MatMul()->input_quantization())
+        op.input_quantization = StaticQuantization{q->scale(), q->zero_point()};
       break;
     case fb::OpParams::Attention: {
       const fb::Attention* attn = src.params_as_Attention();

@@ -11,6 +11,7 @@
 
 #include "ops/run_shape.h"
 #include "runtime/model/model_impl.h"
+#include "runtime/session/run_observer.h"
 
 namespace minirt {
 
@@ -43,6 +44,11 @@ class Backend {
   // Per-op time when the backend was made with profile on, else empty.
   virtual std::span<const OpProfile> op_profile() const = 0;
   virtual void clear_op_profile() = 0;
+  // run_observer.h: nullptr clears it. Backends whose tensors are not host
+  // memory refuse.
+  virtual void set_observer(RunObserver* observer) {
+    if (observer) throw Error(std::string("backend ") + name() + " cannot observe runs");
+  }
 };
 
 // The backend for options.device (runtime/session/backend_factory.cpp).

@@ -105,4 +105,8 @@ const char* Session::isa() const { return impl_->backend->name(); }
 
 size_t Session::arena_bytes() const { return impl_->backend->arena_bytes(); }
 
+void set_run_observer(Session& session, RunObserver* observer) {
+  session.impl_->backend->set_observer(observer);
+}
+
 }  // namespace minirt

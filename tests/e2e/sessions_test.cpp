@@ -66,7 +66,9 @@ TEST_CASE("sessions: fp32, bf16 and int8 sessions on one model keep their own pa
     const std::string kernels_label = kernels;
     CAPTURE(kernels_label);
     Session reduced(model, {.precision = precision});
-    CHECK(std::string(reduced.isa()) == kernels);
+    const bool bf16_attention = cpu_isa_in_use() >= CpuIsa::kAvx512Bf16;
+    CHECK(std::string(reduced.isa()) ==
+          std::string(kernels) + (bf16_attention ? ", attention bf16" : ""));
     const std::vector<float> reduced_out = first_output(reduced, ids, 24);
     CHECK(first_output(fp32, ids, 24) == fp32_before);  // still the fp32 panels
     Session later_fp32(model);                          // made after: fp32 all the same
@@ -79,6 +81,22 @@ TEST_CASE("sessions: fp32, bf16 and int8 sessions on one model keep their own pa
     CHECK(max_diff > 0);               // the reduced precision really ran
     CHECK(max_diff < max_difference);  // and is close
   }
+}
+
+TEST_CASE("sessions: bf16_attention off keeps attention fp32 in a reduced-precision session") {
+  if (!test::isa_runs_here(CpuIsa::kAvx512Bf16)) return;
+  const auto [model, ids] = tiny_case("sessions_bert_tiny_attention.fb");
+  for (const auto& [precision, kernels] : {std::pair{Precision::kBFloat16, "jit-avx512-bf16"},
+                                           std::pair{Precision::kInt8, "jit-avx512-int8"}}) {
+    Session bf16_attention(model, {.precision = precision});
+    Session fp32_attention(model, {.precision = precision, .bf16_attention = false});
+    CHECK(std::string(fp32_attention.isa()) == kernels);
+    CHECK(std::string(bf16_attention.isa()) == std::string(kernels) + ", attention bf16");
+    // The MatMuls are the same, so a difference is attention's arithmetic.
+    CHECK(first_output(bf16_attention, ids, 24) != first_output(fp32_attention, ids, 24));
+  }
+  Session fp32(model, {.bf16_attention = true});  // an fp32 session ignores it
+  CHECK(std::string(fp32.isa()).find("attention") == std::string::npos);
 }
 
 TEST_CASE("sessions: a precision without its kernels is refused with the reason") {

@@ -11,6 +11,8 @@
 #include <random>
 #include <vector>
 
+#include "ops/cpu/attention.h"
+#include "ops/ref/bf16.h"
 #include "ops/ref/kernels.h"
 #include "tests/unit/test_util.h"
 
@@ -63,6 +65,51 @@ void for_each_attention_case(std::mt19937& rng, std::initializer_list<AttentionS
       check(args, kind);
     }
   }
+}
+
+// The bf16-products kernel on args (every field set but dst; `tokens` rows of
+// qkv) against ref::attention on the same QKV rounded to bf16, as the kernel
+// rounds Q, K and V. The products of bf16 pairs are exact in fp32, so what
+// remains is the rounding of the softmax weights to bf16 before P V: each
+// weight p_t is off by a relative |delta_t| <= 2^-8 (half an ulp of 8
+// significant bits, 7 stored, round to nearest even), so output d is off by
+// at most 2^-8 * sum_t p_t |v_t[d]|, which is ref::attention run on |V|. The 1e-5 on
+// top covers the fp32 sums (the fp32 kernel keeps within 2e-6 (1 + max |out|)
+// of ref on the data of these tests). args.dst gets the kernel's output.
+// Returns the largest error over its budget, for a MESSAGE.
+inline double check_bf16_products(ref::AttentionArgs args, int64_t tokens,
+                                  cpu::AttentionKernel kernel) {
+  const int64_t width = args.num_heads * args.head_dim, count = tokens * width;
+  std::vector<float> rounded(args.qkv, args.qkv + tokens * 3 * width);
+  for (float& x : rounded) x = ref::round_to_bf16(x);
+  std::vector<float> absolute_values = rounded;
+  for (int64_t i = 0; i < tokens * 3 * width; ++i) {
+    if (i % (3 * width) >= 2 * width) absolute_values[i] = std::fabs(absolute_values[i]);
+  }
+  std::vector<float> got(count), want(count), weighted_abs(count);
+  SerialParallel serial;
+  kernel(args, serial);  // on the unrounded qkv: the kernel rounds
+  std::copy_n(args.dst, count, got.begin());
+  args.qkv = rounded.data();
+  args.dst = want.data();
+  ref::attention(args, serial);
+  args.qkv = absolute_values.data();
+  args.dst = weighted_abs.data();
+  ref::attention(args, serial);
+  double worst = 0.0;
+  for (int64_t i = 0; i < count; ++i) {
+    const double budget = std::ldexp(double{weighted_abs[i]}, -8) + 1e-5;
+    const double error = std::fabs(double{got[i]} - double{want[i]});
+    worst = std::max(worst, error / budget);
+    if (!(error <= budget)) {
+      CAPTURE(i);
+      CAPTURE(error);
+      CAPTURE(budget);
+      CHECK(error <= budget);
+      break;
+    }
+  }
+  return worst;
 }
 
 }  // namespace minirt::test

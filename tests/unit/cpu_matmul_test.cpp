@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "ops/cpu/matmul.h"
@@ -25,6 +26,7 @@ struct Case {
   int64_t m, k, n;
   Activation activation;
   bool bias, residual;
+  std::optional<StaticQuantization> input_quantization{};  // int8: a static input scale
 };
 
 struct Variant {
@@ -52,8 +54,9 @@ std::vector<Variant> variants_to_test() {
 }
 
 // src [m, k] and weight [n, k] as the kernel of `precision` sees them.
-void to_values_multiplied(MatMulPrecision precision, int64_t k, std::vector<float>& src,
-                          std::vector<float>& weight) {
+void to_values_multiplied(MatMulPrecision precision, int64_t k,
+                          const std::optional<StaticQuantization>& input_quantization,
+                          std::vector<float>& src, std::vector<float>& weight) {
   if (precision == MatMulPrecision::kBFloat16) {
     for (float& v : src) v = ref::round_to_bf16(v);
     for (float& v : weight) v = ref::round_to_bf16(v);
@@ -62,7 +65,9 @@ void to_values_multiplied(MatMulPrecision precision, int64_t k, std::vector<floa
   for (size_t row = 0; row < src.size() / k; ++row) {
     float* x = src.data() + row * k;
     const ref::RowQuantization q =
-        ref::row_quantization(*std::min_element(x, x + k), *std::max_element(x, x + k));
+        input_quantization
+            ? ref::static_row_quantization(*input_quantization)
+            : ref::row_quantization(*std::min_element(x, x + k), *std::max_element(x, x + k));
     for (int64_t i = 0; i < k; ++i) x[i] = (ref::quantize_u8(x[i], q) - q.zero_point) * q.scale;
   }
   for (size_t col = 0; col < weight.size() / k; ++col) {
@@ -85,6 +90,7 @@ void check_case(const Variant& variant, const Case& c) {
   CAPTURE(c.n);
   CAPTURE(activation_name(c.activation));
   CAPTURE(c.residual);
+  CAPTURE(c.input_quantization.has_value());
   std::mt19937 rng(seed);
   const std::vector<float> src = random_floats(rng, c.m * c.k);
   const std::vector<float> weight = random_floats(rng, c.n * c.k);
@@ -92,7 +98,7 @@ void check_case(const Variant& variant, const Case& c) {
   const std::vector<float> residual = random_floats(rng, c.m * c.n);
 
   std::vector<float> src_used = src, weight_used = weight;
-  to_values_multiplied(variant.precision, c.k, src_used, weight_used);
+  to_values_multiplied(variant.precision, c.k, c.input_quantization, src_used, weight_used);
 
   ref::MatMulArgs args;
   args.src = src_used.data();
@@ -109,7 +115,7 @@ void check_case(const Variant& variant, const Case& c) {
   ref::matmul(args, serial);
 
   const cpu::MatMul matmul(variant.isa, {weight.data(), args.bias, c.n, c.k, c.activation,
-                                         c.residual, variant.precision});
+                                         c.residual, variant.precision, c.input_quantization});
   std::vector<float> got(c.m * c.n, NAN);
   std::vector<uint8_t> scratch(matmul.scratch_bytes(c.m));
   if (variant.precision == MatMulPrecision::kFloat32) CHECK(scratch.empty());
@@ -161,6 +167,29 @@ TEST_CASE("cpu matmul: BERT shapes") {
         {31, 3072, 768, Activation::kNone, true, true},
     };
     for (const Case& c : cases) check_case(variant, c);
+    MESSAGE("covered " << variant.name());
+  }
+}
+
+// A static input quantization: int8 quantizes every row with it (checked
+// against the oracle quantizing with it), fp32 and bf16 ignore it (checked
+// against the unquantized reference). Scales that cover src ([-1, 1]), that
+// clamp most of it at both ends, and s8-style zero points (128 +- z).
+TEST_CASE("cpu matmul: a static input quantization, int8 uses it, others ignore it") {
+  const StaticQuantization quantizations[] = {
+      {1.0f / 127.0f, 128}, {0.0037f, 60}, {0.02f, 0}, {0.011f, 255}, {3.0f, 131}};
+  for (const Variant& variant : variants_to_test()) {
+    for (const StaticQuantization& q : quantizations) {
+      CAPTURE(q.scale);
+      CAPTURE(q.zero_point);
+      for (const auto& [m, k, n] : {std::array<int64_t, 3>{1, 1, 1},
+                                    {1, 7, 5},
+                                    {1, 768, 33},
+                                    {3, 13, 17},
+                                    {17, 257, 49},
+                                    {33, 64, 48}})
+        check_case(variant, {m, k, n, Activation::kGeluErf, true, m % 2 == 1, q});
+    }
     MESSAGE("covered " << variant.name());
   }
 }

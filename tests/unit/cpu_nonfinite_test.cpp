@@ -100,7 +100,9 @@ TEST_CASE("nonfinite: attention (a poisoned query, key or value)") {
   std::vector<float> mask_bias(batch * seq, 0.0f);
   mask_bias.back() = std::numeric_limits<float>::lowest();  // a padded key
   const std::initializer_list<IsaKernel<cpu::AttentionKernel>> kernels = {
-      {CpuIsa::kAvx2, cpu::attention_avx2}, {CpuIsa::kAvx512, cpu::attention_avx512}};
+      {CpuIsa::kAvx2, cpu::attention_avx2},
+      {CpuIsa::kAvx512, cpu::attention_avx512},
+      {CpuIsa::kAvx512Bf16, cpu::attention_avx512_bf16}};
   for_each_runnable_isa(kernels, [&](cpu::AttentionKernel kernel) {
     // Row 5 of batch 0: its q (offset 3), k (width + 3) and v (2 width + 3).
     for (const int64_t part : {0, 1, 2}) {

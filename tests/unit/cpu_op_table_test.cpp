@@ -19,8 +19,8 @@ std::string make_error(OpKind kind) {
   const std::vector<void*> tensors;
   ScratchBuffer scratch;
   try {
-    make_cpu_op(
-        CpuOpSetup{BoundOp(model, model.ops[0], tensors), MatMulPrecision::kFloat32, scratch});
+    make_cpu_op(CpuOpSetup{BoundOp(model, model.ops[0], tensors), MatMulPrecision::kFloat32,
+                           cpu::AttentionProducts::kFloat32, scratch});
   } catch (const Error& e) {
     return e.what();
   }

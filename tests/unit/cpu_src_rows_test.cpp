@@ -116,6 +116,42 @@ TEST_CASE("int8 rows: the SIMD quantizer matches the oracle bit for bit, pad zer
   });
 }
 
+// A static input quantization: every row with the same scale and zero point
+// (levels past 0 and 255 clamped), each row's entry set to it.
+TEST_CASE("int8 rows: a static quantization matches the oracle bit for bit, ends clamped") {
+  SerialParallel serial;
+  for (const StaticQuantization fixed :
+       {StaticQuantization{0.02f, 128}, {0.0051f, 3}, {0.1f, 250}}) {
+    CAPTURE(fixed.scale);
+    const ref::RowQuantization want = ref::static_row_quantization(fixed);
+    CHECK(want.zero_point == static_cast<float>(fixed.zero_point));
+    CHECK(want.inverse_scale == 1.0f / fixed.scale);
+    // The oracle's rule with the fixed scale: 0 is the zero point exactly.
+    CHECK(ref::quantize_u8(0.0f, want) == fixed.zero_point);
+    for_each_width(CpuIsa::kAvx512, -3.0f, 7.0f, [&](int64_t k, std::vector<float> src) {
+      const int64_t stride = cpu::int8_row_bytes(k);
+      std::vector<uint8_t> got(static_cast<size_t>(kRows * stride + 1), 0xab);
+      std::vector<ref::RowQuantization> quantization(kRows);
+      cpu::quantize_rows_to_u8(src.data(), kRows, k, want, got.data(), quantization.data(), serial);
+      int clamped = 0;
+      for (int64_t r = 0; r < kRows; ++r) {
+        CHECK(quantization[r].scale == want.scale);
+        CHECK(quantization[r].inverse_scale == want.inverse_scale);
+        CHECK(quantization[r].zero_point == want.zero_point);
+        for (int64_t i = 0; i < k; ++i) {
+          const float x = src[static_cast<size_t>(r * k + i)];
+          const uint8_t level = got[static_cast<size_t>(r * stride + i)];
+          CHECK(level == ref::quantize_u8(x, want));
+          clamped += level == 0 || level == 255;
+        }
+        for (int64_t i = k; i < stride; ++i) CHECK(got[static_cast<size_t>(r * stride + i)] == 0);
+      }
+      if (k >= 64) CHECK(clamped > 0);  // [-3, 7] passes every scale's range
+      CHECK(got.back() == 0xab);
+    });
+  }
+}
+
 // Rows whose -min * inverse_scale lies within half an ulp of a tie, on the
 // side away from the tie's even neighbour: rounded to float first (the rule)
 // it is the tie and rounds to even; fused into the rounding's add (an FMA

@@ -111,6 +111,31 @@ TEST_CASE("model check: file and value rules") {
       {"unknown precision floor",
        [](ModelSpec& m) { m.ops[1].precision_floor = static_cast<fb::PrecisionFloor>(5); },
        "unknown precision_floor code 5"},
+      {"static input scale zero",
+       [](ModelSpec& m) {
+         m.ops[1].input_quantization = StaticQuantization{0.0f, 128};
+       },
+       "op 1 'dense' (MatMul): input_quantization scale must be positive and finite, is 0.000000"},
+      {"static input scale NaN",
+       [](ModelSpec& m) {
+         m.ops[1].input_quantization = StaticQuantization{NAN, 128};
+       },
+       "input_quantization scale must be positive and finite, is nan"},
+      {"static input scale infinite",
+       [](ModelSpec& m) {
+         m.ops[1].input_quantization = StaticQuantization{INFINITY, 0};
+       },
+       "input_quantization scale must be positive and finite, is inf"},
+      {"static input zero point above u8",
+       [](ModelSpec& m) {
+         m.ops[1].input_quantization = StaticQuantization{0.5f, 256};
+       },
+       "input_quantization zero_point must be in [0, 255] (u8), is 256"},
+      {"static input zero point negative (an s8 one not mapped to u8)",
+       [](ModelSpec& m) {
+         m.ops[1].input_quantization = StaticQuantization{0.5f, -3};
+       },
+       "input_quantization zero_point must be in [0, 255] (u8), is -3"},
       {"unknown dtype", [](ModelSpec& m) { m.values[8].dtype = static_cast<fb::DType>(42); },
        "value 8 'hidden' has unknown dtype code 42"},
       {"unknown value kind", [](ModelSpec& m) { m.values[8].kind = static_cast<fb::ValueKind>(7); },

@@ -13,6 +13,7 @@
 #include "ops/cpu/attention.h"
 #include "ops/cpu/embed_layer_norm.h"
 #include "ops/ref/kernels.h"
+#include "tests/unit/attention_test_cases.h"
 #include "tests/unit/cpu_kernel_isas.h"
 #include "tests/unit/test_util.h"
 
@@ -200,6 +201,34 @@ TEST_CASE("cpu ragged attention matches ref's ragged form, on every ISA and thre
       }
     }
   });
+}
+
+TEST_CASE("cpu ragged attention with bf16 products keeps within the bf16 budget of ref") {
+  if (!isa_runs_here(CpuIsa::kAvx512Bf16)) return;
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for (const auto& lengths : kLengthSets) {
+    for (int64_t head_dim : {64, 32, 13}) {
+      const Packing p(lengths);
+      CAPTURE(p.count());
+      CAPTURE(head_dim);
+      const int64_t heads = 2, width = heads * head_dim;
+      const auto qkv = random_floats(rng, static_cast<size_t>(p.tokens() * 3 * width));
+      std::vector<float> got(static_cast<size_t>(p.tokens() * width));
+      const ref::AttentionArgs args{.qkv = qkv.data(),
+                                    .dst = got.data(),
+                                    .batch = p.count(),
+                                    .seq = p.longest,
+                                    .num_heads = heads,
+                                    .head_dim = head_dim,
+                                    .scale = 0.125f,
+                                    .cu_seqlens = p.cu.data()};
+      check_bf16_products(args, p.tokens(), cpu::attention_avx512_bf16);
+      check_threads_match_serial({got},
+                                 [&](Parallel& par) { cpu::attention_avx512_bf16(args, par); });
+    }
+  }
 }
 
 TEST_CASE("cpu ragged embed_layer_norm matches ref's ragged form, on every ISA and thread count") {

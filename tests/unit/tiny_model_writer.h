@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "format/minirt_generated.h"
+#include "ops/op_types.h"
 
 namespace minirt::test {
 
@@ -32,6 +34,7 @@ struct SpecOp {
   std::vector<int32_t> inputs{}, outputs{};
   fb::Activation activation = fb::Activation::None;              // MatMul
   fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul
+  std::optional<StaticQuantization> input_quantization{};        // MatMul
   int32_t num_heads = 1, head_dim = 4;                           // Attention
   float scale = 0.5f;                                            // Attention
   fb::ElementwiseFn fn = fb::ElementwiseFn::Add;                 // Elementwise
@@ -110,7 +113,12 @@ inline flatbuffers::Offset<void> op_params(flatbuffers::FlatBufferBuilder& b, co
     case fb::OpParams::EmbedLayerNorm:
       return fb::CreateEmbedLayerNorm(b, op.epsilon).Union();
     case fb::OpParams::MatMul:
-      return fb::CreateMatMul(b, op.activation, op.precision_floor).Union();
+      return fb::CreateMatMul(b, op.activation, op.precision_floor,
+                              op.input_quantization
+                                  ? fb::CreateStaticQuantization(b, op.input_quantization->scale,
+                                                                 op.input_quantization->zero_point)
+                                  : 0)
+          .Union();
     case fb::OpParams::Attention:
       return fb::CreateAttention(b, op.num_heads, op.head_dim, op.scale).Union();
     case fb::OpParams::AddLayerNorm:

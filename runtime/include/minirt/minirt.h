@@ -27,7 +27,8 @@
 
 namespace minirt {
 
-class Tokenizer;  // minirt/tokenizer.h
+class Tokenizer;    // minirt/tokenizer.h
+class RunObserver;  // internal (runtime/session/run_observer.h)
 
 class Error : public std::runtime_error {
  public:
@@ -181,6 +182,10 @@ struct SessionOptions {
   // A precision the CPU (or the MINIRT_MAX_ISA cap) has no kernels for
   // makes the Session constructor throw Error; it never runs fp32 instead.
   Precision precision = Precision::kFloat32;
+  // In a bf16 or int8 session on a CPU with AVX512-BF16, attention's Q K^T and
+  // P V take bf16 inputs with fp32 accumulation (softmax and output stay
+  // fp32); false keeps them fp32. Session::isa() says which runs.
+  bool bf16_attention = true;
   // Time every op of every run (two clock reads per op); see Session::op_profile().
   bool profile = false;
   Device device = Device::kCpu;
@@ -235,6 +240,7 @@ class Session {
   struct Impl;
 
  private:
+  friend void set_run_observer(Session& session, RunObserver* observer);
   std::unique_ptr<Impl> impl_;
 };
 
