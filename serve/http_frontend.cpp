@@ -1,6 +1,7 @@
 #include "serve/http_frontend.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
@@ -106,7 +107,9 @@ HttpFrontend::HttpFrontend(InferenceService& service, const HttpOptions& options
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(options.max_request_bytes);
   // An idle keep-alive connection holds a worker; at shutdown, the drain
-  // waits for it to time out.
+  // waits for it to time out. Clients keep a connection for the announced
+  // timeout (Keep-Alive: timeout=2) less a margin; Node's fetch (undici 6)
+  // subtracts 2 s, so it opens a connection per request.
   s.set_keep_alive_timeout(2);
   const std::string model_path = R"(/v2/models/([^/]+)(?:/versions/([^/]+))?)";
 
@@ -187,9 +190,28 @@ HttpFrontend::HttpFrontend(InferenceService& service, const HttpOptions& options
         log_event("error", "http_handler_exception", {{"message", message}});
         send_error(res, 500, message);
       });
+  // Answers go out at once: cpp-httplib sends a response's headers and body
+  // in two writes, and Nagle's algorithm may hold the second until the first
+  // is acknowledged (a round trip, or the peer's delayed ACK). On loopback
+  // the ACK comes at once and it made no measurable difference. Accepted
+  // sockets inherit the option from the listening one.
+  s.set_tcp_nodelay(true);
+  // Debian's cpp-httplib is built to listen with a backlog of 5. Clients
+  // reconnect after an answer (Node's fetch after each, see above; any
+  // client after 5 requests, cpp-httplib's keep-alive count), and a batch
+  // answers many at once: past the backlog the kernel drops their SYNs, and
+  // each waits out TCP's 1 s SYN retransmission (the p99 of about 1.1 s
+  // under load). Its socket-options hook is handed the listening socket;
+  // once bound, a second listen() raises the backlog to the system's limit.
+  int listener = -1;
+  s.set_socket_options([&listener](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listener = sock;
+  });
   port_ = options.port == 0 ? s.bind_to_any_port(options.host)
                             : (s.bind_to_port(options.host, options.port) ? options.port : -1);
-  if (port_ < 0)
+  s.set_socket_options(httplib::default_socket_options);  // `listener` goes out of scope
+  if (port_ < 0 || ::listen(listener, SOMAXCONN) != 0)
     throw Error("cannot listen for HTTP on " + options.host + ":" + std::to_string(options.port));
 }
 

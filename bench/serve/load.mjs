@@ -1,7 +1,12 @@
 // Load bench for minirt-serve: N concurrent clients x M requests each on a
 // short query length mix, against the same model served twice: with dynamic
 // batching and with one request per run. Prints throughput and latency
-// percentiles per client count. Run through bench/serve/run.sh.
+// percentiles per client count, and where the time went: the server's mean
+// queue wait and batch compute time (its /metrics), and the kernel's count
+// of TCP connections accepted and of connections dropped because the listen
+// queue was full (Linux's TcpPassiveOpens and TcpExtListenDrops; counted
+// for the whole machine, so another process's connections count too). Run
+// through bench/serve/run.sh.
 //
 //   node bench/serve/load.mjs HF_MODEL_DIR [--clients 1,8,32] [--requests M]
 //        [--protocol http|grpc] [--threads T] [--delay-ms D] [--max-batch-tokens K]
@@ -58,8 +63,26 @@ async function one(model, k) {
   await r.arrayBuffer();
 }
 
+// Linux's TCP counters (/proc/net/snmp "Tcp:", /proc/net/netstat "TcpExt:").
+function tcpCounters() {
+  const read = (file, prefix) => {
+    const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith(prefix));
+    const [keys, values] = lines.map((l) => l.split(/\s+/).slice(1));
+    return Object.fromEntries(keys.map((k, i) => [k, Number(values[i])]));
+  };
+  try {
+    return { opens: read("/proc/net/snmp", "Tcp:").PassiveOpens,
+             drops: read("/proc/net/netstat", "TcpExt:").ListenDrops };
+  } catch {
+    return { opens: NaN, drops: NaN };  // not Linux
+  }
+}
+
+async function warm(model) {
+  for (let k = 0; k < 2 * blocks.length; ++k) await one(model, k);
+}
+
 async function run(model, clients) {
-  for (let k = 0; k < 2 * blocks.length; ++k) await one(model, k);  // warm
   const latencies = [];
   const start = performance.now();
   await Promise.all(Array.from({ length: clients }, async (_, c) => {
@@ -77,22 +100,28 @@ async function run(model, clients) {
 
 console.log(`model ${hfDir}, outputs ${outputs.map((o) => o.name).join(",")}, ${protocol}, ${requestsPerClient} requests per client, lengths ${lengthMix.join("/")}, ` +
             `${threads} threads, batched: max_queue_delay_ms ${delayMs}, max_batch_tokens ${maxBatchTokens}`);
-console.log("clients | mode     | req/s   | p50 ms | p99 ms | mean batch");
+console.log("clients | mode     | req/s   | p50 ms | p99 ms | mean batch | queue ms | batch ms | conns | listen drops");
 const results = {};
 try {
   for (const clients of clientCounts) {
     for (const model of ["single", "batched"]) {
+      await warm(model);
       const before = await lib.metrics(server);
+      const tcpBefore = tcpCounters();
       const r = await run(model, clients);
+      const tcpAfter = tcpCounters();
       const after = await lib.metrics(server);
       const label = `model="${model}"`;
-      const batches = lib.metricValue(after, "minirt_serve_batch_requests_count", label) -
-                      lib.metricValue(before, "minirt_serve_batch_requests_count", label);
-      const reqs = lib.metricValue(after, "minirt_serve_batch_requests_sum", label) -
-                   lib.metricValue(before, "minirt_serve_batch_requests_sum", label);
+      const delta = (name) => lib.metricValue(after, name, label) - lib.metricValue(before, name, label);
+      const batches = delta("minirt_serve_batch_requests_count");
+      const reqs = delta("minirt_serve_batch_requests_sum");
+      const queueMs = (1000 * delta("minirt_serve_queue_seconds_sum")) / delta("minirt_serve_queue_seconds_count");
+      const batchMs = (1000 * delta("minirt_serve_compute_seconds_sum")) / batches;
       results[`${clients}/${model}`] = r;
       console.log(`${String(clients).padStart(7)} | ${model.padEnd(8)} | ${r.rps.toFixed(1).padStart(7)} | ` +
-                  `${r.p50.toFixed(2).padStart(6)} | ${r.p99.toFixed(2).padStart(6)} | ${(reqs / batches).toFixed(2)}`);
+                  `${r.p50.toFixed(2).padStart(6)} | ${r.p99.toFixed(2).padStart(6)} | ${(reqs / batches).toFixed(2).padStart(10)} | ` +
+                  `${queueMs.toFixed(1).padStart(8)} | ${batchMs.toFixed(1).padStart(8)} | ` +
+                  `${String(tcpAfter.opens - tcpBefore.opens).padStart(5)} | ${tcpAfter.drops - tcpBefore.drops}`);
     }
   }
   const top = Math.max(...clientCounts);

@@ -33,11 +33,16 @@ try {
   while (!/minirt_serve_queue_depth\{model="tiny"\} 24\n/.test(await lib.metrics(server))) await lib.sleep(20);
   const killedAt = Date.now();
   server.child.kill("SIGTERM");
-  // Keep sending while it drains.
+  // Keep sending while it drains. A request sent before the server logged
+  // the signal may still have been taken before it (a 200); one sent after
+  // must be refused.
   const late = [];
+  const signalled = () => server.logs.some((l) => l.event === "shutdown_started");
   const sender = (async () => {
     while (server.child.exitCode === null && Date.now() - killedAt < 5000) {
-      late.push(await post());
+      const after = signalled();
+      const status = await post();
+      if (after || status !== 200) late.push(status);
       await lib.sleep(5);
     }
   })();
