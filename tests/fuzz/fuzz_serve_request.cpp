@@ -7,7 +7,7 @@
 //   'G'  a gRPC ModelInferRequest's protobuf bytes (those protobuf cannot
 //        parse never reach the server's code);
 // any other byte picks one of them by its value. The request is then checked
-// against a tiny model with a tokenizer (decode_tokens, check_requested_outputs:
+// against a tiny BertModel with a tokenizer (decode_tokens, check_requested_outputs:
 // names, datatypes, shapes, sizes, values, text), and when it passes it runs
 // alone and in a batch behind a fixed request (BatchRunner, ragged or padded
 // as the batch allows). A malformed request may only be refused with a
