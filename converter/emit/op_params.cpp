@@ -98,7 +98,7 @@ std::pair<fb::OpParams, flatbuffers::Offset<void>> build_op_params(
       }
       case fb::OpParams::Attention:
         return fb::CreateAttention(b, int32_attr(op, "num_heads"), int32_attr(op, "head_dim"),
-                                   a.get_float("scale"))
+                                   a.get_float("scale"), precision_floor_attr(op))
             .Union();
       case fb::OpParams::AddLayerNorm:
         return fb::CreateAddLayerNorm(b, a.get_float("epsilon")).Union();

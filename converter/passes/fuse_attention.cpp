@@ -160,6 +160,10 @@ void fuse_attention(PassContext& ctx) {
     attention.attrs.set("num_heads", m->q.heads);
     attention.attrs.set("head_dim", m->q.head_dim);
     attention.attrs.set("scale", m->scale);
+    // A QDQ graph quantizes the projections (their pair folded into a static
+    // input scale by now) and leaves attention in float: keep it fp32.
+    if (ir::input_quantization(*m->q.linear))
+      attention.attrs.set("precision_floor", std::string("F32"));
     pack_qkv(ctx.g, *m, ctx.g.ops[q_index], qkv);
     ++fused;
   }

@@ -49,7 +49,8 @@ std::vector<std::string> op_lines(const Model::Impl& m) {
     if (op.kind == OpKind::Attention)
       kind +=
           "(heads=" + std::to_string(op.num_heads) + ",dim=" + std::to_string(op.head_dim) + ")";
-    if (op.kind == OpKind::Attention && op.fp32_attention) kind += "[fp32]";  // its QKV's floor
+    if (op.kind == OpKind::Attention && op.fp32_attention)
+      kind += "[fp32]";  // its or its QKV's floor
     auto list = [&](const std::vector<int32_t>& values) {
       std::string out;
       for (int32_t v : values) {

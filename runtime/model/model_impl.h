@@ -78,7 +78,7 @@ struct OpInfo {
   std::vector<int32_t> outputs;
   // Attributes; each kind reads its own.
   Activation activation = Activation::kNone;
-  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul
+  fb::PrecisionFloor precision_floor = fb::PrecisionFloor::Any;  // MatMul, Attention
   // MatMul: the file's static int8 input quantization (checked at load). Only
   // an int8 CPU MatMul reads it; fp32 and bf16 ignore it, and so does the
   // CUDA backend (fp16 only).
@@ -101,8 +101,9 @@ struct OpInfo {
   double start = 0.0, delta = 0.0;  // Range
 };
 
-// Marks fp32_attention on each Attention whose QKV comes from a MatMul with
-// an F32 floor: the layer minirt-convert --min-cosine kept in fp32 keeps its
+// Marks fp32_attention on each Attention with an F32 floor of its own (a QDQ
+// graph's float attention) or whose QKV comes from a MatMul with an F32
+// floor: the layer minirt-convert --min-cosine kept in fp32 keeps its
 // attention in fp32 too, and a file with every MatMul at F32 runs a reduced
 // session exactly as fp32.
 void set_attention_floors(std::vector<OpInfo>& ops);

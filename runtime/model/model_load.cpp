@@ -137,6 +137,7 @@ OpInfo read_op(const fb::Op& src, int32_t num_values) {
       op.num_heads = attn->num_heads();
       op.head_dim = attn->head_dim();
       op.scale = attn->scale();
+      op.precision_floor = precision_floor_from(attn->precision_floor());
       break;
     }
     case fb::OpParams::AddLayerNorm:

@@ -28,6 +28,7 @@ fb::PrecisionFloor precision_floor_from(fb::PrecisionFloor floor) {
 void set_attention_floors(std::vector<OpInfo>& ops) {
   for (OpInfo& attention : ops) {
     if (attention.kind != OpKind::Attention || attention.inputs.empty()) continue;
+    if (attention.precision_floor == fb::PrecisionFloor::F32) attention.fp32_attention = true;
     for (const OpInfo& op : ops) {
       if (op.kind == OpKind::MatMul && op.precision_floor == fb::PrecisionFloor::F32 &&
           !op.outputs.empty() && op.outputs[0] == attention.inputs[0])
