@@ -59,10 +59,12 @@ test: build $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 # build: no NDEBUG, so asserts are on and the JIT kernels fill every vector
 # register with NaN in their preamble (a kernel that reads a register before
 # writing it poisons its output); -O1 keeps the suite's run time near a
-# release build's.
+# release build's. Debian's python3 makes the ONNX fuzz seeds (python3-onnx
+# is installed for it; another python3 may come first in PATH).
 SANITIZE_CONFIGURE := CC=clang CXX=clang++ cmake -S . -B $(BUILD)-sanitize \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DMINIRT_SANITIZE=address,undefined,fuzzer-no-link -DMINIRT_FUZZ=ON
+  -DMINIRT_SANITIZE=address,undefined,fuzzer-no-link -DMINIRT_FUZZ=ON \
+  -DPython3_EXECUTABLE=/usr/bin/python3
 UBSAN_HALT := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 test-sanitize: deps $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 	$(SANITIZE_CONFIGURE)
