@@ -171,43 +171,10 @@ const std::initializer_list<IsaKernel<cpu::AttentionKernel>> kAttentionKernels =
 const std::initializer_list<IsaKernel<cpu::EmbedLayerNormKernel>> kEmbedKernels = {
     {CpuIsa::kAvx2, cpu::embed_layer_norm_avx2}, {CpuIsa::kAvx512, cpu::embed_layer_norm_avx512}};
 
-TEST_CASE("cpu ragged attention matches ref's ragged form, on every ISA and thread count") {
-  const uint32_t seed = fresh_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
-  for_each_runnable_isa(kAttentionKernels, [&](cpu::AttentionKernel kernel) {
-    for (const auto& lengths : kLengthSets) {
-      for (int64_t head_dim : {64, 32, 13}) {
-        const Packing p(lengths);
-        CAPTURE(p.count());
-        CAPTURE(head_dim);
-        const int64_t heads = 2, width = heads * head_dim;
-        const auto qkv = random_floats(rng, static_cast<size_t>(p.tokens() * 3 * width));
-        std::vector<float> got(static_cast<size_t>(p.tokens() * width)), want(got.size());
-        ref::AttentionArgs args{.qkv = qkv.data(),
-                                .dst = want.data(),
-                                .batch = p.count(),
-                                .seq = p.longest,
-                                .num_heads = heads,
-                                .head_dim = head_dim,
-                                .scale = 0.125f,
-                                .cu_seqlens = p.cu.data()};
-        SerialParallel serial;
-        ref::attention(args, serial);
-        args.dst = got.data();
-        kernel(args, serial);
-        check_close(got, std::vector<double>(want.begin(), want.end()), 2e-6);
-        check_threads_match_serial({got}, [&](Parallel& par) { kernel(args, par); });
-      }
-    }
-  });
-}
-
-TEST_CASE("cpu ragged attention with bf16 products keeps within the bf16 budget of ref") {
-  if (!isa_runs_here(CpuIsa::kAvx512Bf16)) return;
-  const uint32_t seed = fresh_seed();
-  CAPTURE(seed);
-  std::mt19937 rng(seed);
+// Calls check(args, got, tokens) for every length set and head dim on fresh
+// random QKV packed by the set, with args.dst = got.data() (tokens x width).
+template <class Check>
+void for_each_ragged_attention_case(std::mt19937& rng, Check check) {
   for (const auto& lengths : kLengthSets) {
     for (int64_t head_dim : {64, 32, 13}) {
       const Packing p(lengths);
@@ -224,11 +191,41 @@ TEST_CASE("cpu ragged attention with bf16 products keeps within the bf16 budget 
                                     .head_dim = head_dim,
                                     .scale = 0.125f,
                                     .cu_seqlens = p.cu.data()};
-      check_bf16_products(args, p.tokens(), cpu::attention_avx512_bf16);
-      check_threads_match_serial({got},
-                                 [&](Parallel& par) { cpu::attention_avx512_bf16(args, par); });
+      check(args, got, p.tokens());
     }
   }
+}
+
+TEST_CASE("cpu ragged attention matches ref's ragged form, on every ISA and thread count") {
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for_each_runnable_isa(kAttentionKernels, [&](cpu::AttentionKernel kernel) {
+    for_each_ragged_attention_case(
+        rng, [&](const ref::AttentionArgs& args, std::vector<float>& got, int64_t) {
+          std::vector<float> want(got.size());
+          ref::AttentionArgs ref_args = args;
+          ref_args.dst = want.data();
+          SerialParallel serial;
+          ref::attention(ref_args, serial);
+          kernel(args, serial);
+          check_close(got, std::vector<double>(want.begin(), want.end()), 2e-6);
+          check_threads_match_serial({got}, [&](Parallel& par) { kernel(args, par); });
+        });
+  });
+}
+
+TEST_CASE("cpu ragged attention with bf16 products keeps within the bf16 budget of ref") {
+  if (!isa_runs_here(CpuIsa::kAvx512Bf16)) return;
+  const uint32_t seed = fresh_seed();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for_each_ragged_attention_case(
+      rng, [&](const ref::AttentionArgs& args, std::vector<float>& got, int64_t tokens) {
+        check_bf16_products(args, tokens, cpu::attention_avx512_bf16);
+        check_threads_match_serial({got},
+                                   [&](Parallel& par) { cpu::attention_avx512_bf16(args, par); });
+      });
 }
 
 TEST_CASE("cpu ragged embed_layer_norm matches ref's ragged form, on every ISA and thread count") {
