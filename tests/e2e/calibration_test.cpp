@@ -250,7 +250,9 @@ TEST_CASE("minirt-convert: calibration flags are checked") {
       {" --percentile 99.9", "--calibrate-method and --percentile go with --calibrate PATH"},
       {" --precision int8 --calibrate " + kTiny + "/absent", "no such folder or file"},
   };
-  for (const auto& [flags, message] : cases) {
+  for (const auto& flags_and_message : cases) {  // no structured binding: INFO captures
+    const std::string& flags = flags_and_message.first;
+    const std::string& message = flags_and_message.second;
     const test::CommandResult r = test::run_command(convert + flags);
     INFO(flags << ": " << r.output);
     CHECK(r.exit_code == 1);
