@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "ops/op_types.h"
@@ -71,7 +72,11 @@ inline uint8_t quantize_u8(float x, const RowQuantization& q) {
 inline float column_scale(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
 
 inline int8_t quantize_s8(float w, float scale) {
-  return static_cast<int8_t>(std::clamp(round_small(w / scale), -127.0f, 127.0f));
+  const float level = round_small(w / scale);
+  // A NaN weight (a file written with --allow-nonfinite-weights, or a fuzzed
+  // import) has no level; 0 keeps the conversion defined (casting NaN is UB).
+  if (std::isnan(level)) return 0;
+  return static_cast<int8_t>(std::clamp(level, -127.0f, 127.0f));
 }
 
 }  // namespace minirt::ref

@@ -70,6 +70,15 @@ TEST_CASE("bf16 rows: the SIMD converter matches the oracle bit for bit, pad zer
   });
 }
 
+TEST_CASE("int8 oracle: s8 weights clamp at +-127, and a NaN weight is level 0, never UB") {
+  // fuzz_onnx_import found the cast of NaN (a NaN weight through --explain's
+  // weight-grid check); UBSan fails this test without the NaN guard.
+  CHECK(ref::quantize_s8(1.0f, 1.0f / 127.0f) == 127);
+  CHECK(ref::quantize_s8(-std::numeric_limits<float>::infinity(), 0.5f) == -127);
+  CHECK(ref::quantize_s8(std::numeric_limits<float>::quiet_NaN(), 0.5f) == 0);
+  CHECK(ref::quantize_s8(1.0f, std::numeric_limits<float>::quiet_NaN()) == 0);
+}
+
 TEST_CASE("int8 oracle: the row's range widened to 0, zero exact, ends clamped") {
   const ref::RowQuantization q = ref::row_quantization(-1.0f, 3.0f);
   CHECK(q.scale == doctest::Approx(4.0 / 255));
