@@ -87,14 +87,14 @@ Calibration calibrate_model(const std::shared_ptr<const Model>& model,
   set_run_observer(session, &observer);
   for (const bool histogram_pass : {false, true}) {
     for (const CalibrationBatch& batch : batches) {
-      const Inputs inputs = batch.inputs();
+      const Inputs inputs = batch.tokens.inputs();
       try {
         if (result.ragged) {
           const PackedCase packed = pack_case(inputs, batch.name);
           observer.next_run(nullptr, histogram_pass);
           session.run_ragged(packed.inputs());
         } else {
-          observer.next_run(batch.attention_mask.data(), histogram_pass);
+          observer.next_run(batch.tokens.attention_mask.data(), histogram_pass);
           session.run(inputs);
         }
       } catch (const Error& e) {
@@ -102,8 +102,9 @@ Calibration calibrate_model(const std::shared_ptr<const Model>& model,
       }
       if (histogram_pass) continue;
       ++result.batches;
-      result.sequences += batch.batch;
-      result.tokens += std::count(batch.attention_mask.begin(), batch.attention_mask.end(), 1);
+      result.sequences += batch.tokens.batch;
+      result.tokens +=
+          std::count(batch.tokens.attention_mask.begin(), batch.tokens.attention_mask.end(), 1);
     }
     if (!histogram_pass)
       for (ActivationStats& stats : observer.stats()) stats.start_histogram(options.bins);

@@ -21,15 +21,14 @@ std::vector<CalibrationBatch> from_cases(const std::string& dir) {
   for (const RefCaseInputs& c : read_ref_case_inputs(dir)) {
     const Inputs in = c.inputs();
     if (in.input_ids.empty()) throw Error(c.dir + ": no input_ids input");
-    CalibrationBatch b;
-    b.name = c.case_name;
-    b.batch = in.input_ids.shape[0];
-    b.seq = in.input_ids.shape[1];
-    const auto n = static_cast<size_t>(b.batch * b.seq);
-    b.input_ids = copied(in.input_ids, n, 0);
-    b.attention_mask = copied(in.attention_mask, n, 1);
-    b.token_type_ids = copied(in.token_type_ids, n, 0);
-    batches.push_back(std::move(b));
+    PaddedBatch tokens;
+    tokens.batch = in.input_ids.shape[0];
+    tokens.seq = in.input_ids.shape[1];
+    const auto n = static_cast<size_t>(tokens.batch * tokens.seq);
+    tokens.input_ids = copied(in.input_ids, n, 0);
+    tokens.attention_mask = copied(in.attention_mask, n, 1);
+    tokens.token_type_ids = copied(in.token_type_ids, n, 0);
+    batches.push_back({c.case_name, std::move(tokens)});
   }
   return batches;
 }
@@ -58,13 +57,7 @@ std::vector<CalibrationBatch> from_text(const std::string& path, const Model& mo
     } catch (const Error& e) {
       throw Error(name + ": " + e.what());
     }
-    CalibrationBatch b{name,
-                       std::move(padded.input_ids),
-                       std::move(padded.attention_mask),
-                       std::move(padded.token_type_ids),
-                       padded.batch,
-                       padded.seq};
-    batches.push_back(std::move(b));
+    batches.push_back({name, std::move(padded)});
     texts.clear();
     pairs.clear();
   };
@@ -90,14 +83,6 @@ std::vector<CalibrationBatch> from_text(const std::string& path, const Model& mo
 }
 
 }  // namespace
-
-Inputs CalibrationBatch::inputs() const {
-  Inputs in;
-  in.input_ids = Int64Tensor(input_ids.data(), {batch, seq});
-  in.attention_mask = Int64Tensor(attention_mask.data(), {batch, seq});
-  in.token_type_ids = Int64Tensor(token_type_ids.data(), {batch, seq});
-  return in;
-}
 
 std::vector<CalibrationBatch> read_calibration_inputs(const std::string& path, const Model& model) {
   if (fs::is_directory(path)) return from_cases(path);

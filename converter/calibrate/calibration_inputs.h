@@ -8,15 +8,14 @@
 #include <vector>
 
 #include "minirt/minirt.h"
+#include "minirt/tokenizer.h"
 
 namespace minirt::converter {
 
 // One padded batch: [batch, seq], attention_mask 0 on padding.
 struct CalibrationBatch {
-  std::string name;  // "case0", "lines 1-8", for messages
-  std::vector<int64_t> input_ids, attention_mask, token_type_ids;
-  int64_t batch = 0, seq = 0;
-  Inputs inputs() const;
+  std::string name;    // "case0", "lines 1-8", for messages
+  PaddedBatch tokens;  // ids, mask and token types, [batch, seq]
 };
 
 // path: a folder of case folders, or a text file. Text lines go in batches
