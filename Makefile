@@ -3,7 +3,8 @@
 #   make test   ... and run every test (ctest)
 #   make test-install / format-check / test-avx2 / test-sanitize / fuzz-smoke / test-tsan: the
 #               other CI jobs (.ci/run); make test-debug: the suite in a gcc Debug build
-#   make fuzz FUZZ_SECONDS=N   each fuzz target (tests/fuzz) for N seconds (default 60)
+#   make fuzz FUZZ_SECONDS=N [FUZZ_JOBS=J] [FUZZ_RUNS=R]   each fuzz target (tests/fuzz) for
+#               N seconds (default 60) or R inputs per job, in J processes (default 1)
 #   make demo   ... convert a 3-layer BERT-base-shaped model (random weights) and benchmark it
 #   make bench  ... minirt beside ONNX Runtime 1.30 on the shared models, seq 16 and 128, 1 and 2
 #                   threads; PRECISION=int8 against ONNX Runtime's dynamic-int8 copy of the model
@@ -71,24 +72,32 @@ test-sanitize: deps $(TOKENIZER_ORACLE) $(SERVE_CLIENTS)
 	cmake --build $(BUILD)-sanitize -j$(JOBS)
 	$(UBSAN_HALT) ctest --test-dir $(BUILD)-sanitize --output-on-failure -j$(JOBS)
 
-# Each fuzz target for FUZZ_SECONDS, one after another, on its seeds (made by
-# the build from tests/data) and the corpus it grew before; a crash, leak,
-# sanitizer report or uncaught exception stops it and leaves the input in
-# $(BUILD)-sanitize/fuzz/crashes/. Prints each target's executions.
+# Each fuzz target for FUZZ_SECONDS (or until each job has run FUZZ_RUNS
+# inputs), one after another, on its seeds (made by the build) and the corpus
+# it grew before, in FUZZ_JOBS processes at once (libFuzzer -jobs: they share
+# the corpus; give each a core). A crash, leak, sanitizer report or uncaught exception stops a job and
+# leaves the input in $(BUILD)-sanitize/fuzz/crashes/. Prints each target's
+# executions, all jobs together; each job's log is
+# $(BUILD)-sanitize/fuzz/logs/<target>/fuzz-<job>.log.
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_RUNS ?= -1
 FUZZERS := model_load hf_import onnx_import tokenizer serve_request
-FUZZ_DIR := $(BUILD)-sanitize/fuzz
+FUZZ_DIR := $(CURDIR)/$(BUILD)-sanitize/fuzz
 fuzz: deps
 	$(SANITIZE_CONFIGURE)
 	cmake --build $(BUILD)-sanitize -j$(JOBS) --target minirt_fuzzers
 	@for f in $(FUZZERS); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/crashes; \
-	  echo "=== fuzz_$$f for $(FUZZ_SECONDS) s"; \
-	  $(UBSAN_HALT) $(BUILD)-sanitize/bin/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=30 \
+	  logs=$(FUZZ_DIR)/logs/$$f; rm -rf $$logs; \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/crashes $$logs; \
+	  echo "=== fuzz_$$f for $(FUZZ_SECONDS) s in $(FUZZ_JOBS) job(s)"; \
+	  (cd $$logs && $(UBSAN_HALT) $(CURDIR)/$(BUILD)-sanitize/bin/fuzz_$$f \
+	    -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -timeout=30 \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$f- \
-	    $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/seeds/$$f > $(FUZZ_DIR)/$$f.log 2>&1 \
-	    || { tail -n 80 $(FUZZ_DIR)/$$f.log; exit 1; }; \
-	  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $(FUZZ_DIR)/$$f.log; \
+	    $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/seeds/$$f > /dev/null 2>&1) \
+	    || { tail -n 80 $$logs/fuzz-*.log; exit 1; }; \
+	  awk '/^stat::number_of_executed_units/ { runs += $$2 } /^stat::peak_rss_mb/ { if ($$2 > rss) rss = $$2 } \
+	    END { printf "executions: %d, peak RSS per job: %d MB\n", runs, rss }' $$logs/fuzz-*.log; \
 	done
 
 # The CI's bounded run: 60 s per target.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a fuzz seed for fuzz_hf_import: tiny_bert_config.json, the
+"""Writes a fuzz seed for fuzz_hf_import: a tiny config.json, the
 separator, then a model.safetensors for it (a few KB, so the fuzzer runs fast;
 the checkpoints in tests/data are 700 KB). Weights are small values, one
 tensor in F16 and one in BF16 so the conversions are in the corpus.
@@ -10,16 +10,20 @@ import sys
 
 
 def tensors(config):
+    """Name -> shape, as Hugging Face saves the config's architecture: a
+    classifier's encoder under "bert.", a BertModel's at the top level."""
     h, f = config["hidden_size"], config["intermediate_size"]
+    classifier = "num_labels" in config
+    b = "bert." if classifier else ""
     out = {
-        "bert.embeddings.word_embeddings.weight": [config["vocab_size"], h],
-        "bert.embeddings.position_embeddings.weight": [config["max_position_embeddings"], h],
-        "bert.embeddings.token_type_embeddings.weight": [config["type_vocab_size"], h],
-        "bert.embeddings.LayerNorm.weight": [h],
-        "bert.embeddings.LayerNorm.bias": [h],
+        b + "embeddings.word_embeddings.weight": [config["vocab_size"], h],
+        b + "embeddings.position_embeddings.weight": [config["max_position_embeddings"], h],
+        b + "embeddings.token_type_embeddings.weight": [config["type_vocab_size"], h],
+        b + "embeddings.LayerNorm.weight": [h],
+        b + "embeddings.LayerNorm.bias": [h],
     }
     for layer in range(config["num_hidden_layers"]):
-        p = f"bert.encoder.layer.{layer}."
+        p = f"{b}encoder.layer.{layer}."
         for name, shape in [("attention.self.query", [h, h]), ("attention.self.key", [h, h]),
                             ("attention.self.value", [h, h]), ("attention.output.dense", [h, h]),
                             ("intermediate.dense", [f, h]), ("output.dense", [h, f])]:
@@ -28,10 +32,11 @@ def tensors(config):
         for name in ["attention.output.LayerNorm", "output.LayerNorm"]:
             out[p + name + ".weight"] = [h]
             out[p + name + ".bias"] = [h]
-    out["bert.pooler.dense.weight"] = [h, h]
-    out["bert.pooler.dense.bias"] = [h]
-    out["classifier.weight"] = [config["num_labels"], h]
-    out["classifier.bias"] = [config["num_labels"]]
+    out[b + "pooler.dense.weight"] = [h, h]
+    out[b + "pooler.dense.bias"] = [h]
+    if classifier:
+        out["classifier.weight"] = [config["num_labels"], h]
+        out["classifier.bias"] = [config["num_labels"]]
     return out
 
 

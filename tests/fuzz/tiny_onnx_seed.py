@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Writes a fuzz seed for fuzz_onnx_import: an ONNX export of bert-tiny shrunk
-to hidden 8 (4 heads of 2), FFN 16, vocab 16 and 16 positions, then the
-separator, then its external data (tens of KB, so the fuzzer runs hundreds of
-times faster than on the 750 KB export). The graph is the exporter's own,
+"""Writes an ONNX export of bert-tiny shrunk to hidden 8 (4 heads of 2), FFN
+16, vocab 16 and 16 positions: OUT_DIR/model.onnx and its external data
+OUT_DIR/model.onnx.data (tens of KB). The fuzz seeds are made from it: for
+fuzz_onnx_import the two files joined, for fuzz_model_load the files it
+converts to; the fuzzers run hundreds of times faster on them than on the
+750 KB export. The graph is the exporter's own,
 node for node; only the weights are cut and the head size (a Reshape
 constant, the 1/sqrt(head size) scale, declared shapes) follows them, and
 the dynamo exporter's per-node stack traces are dropped. Weight values are kept
 from the start of each original tensor.
-Usage: tiny_onnx_seed.py MODEL.onnx SEPARATOR OUT"""
+Usage: tiny_onnx_seed.py MODEL.onnx OUT_DIR"""
 import math
 import os
 import sys
@@ -19,7 +21,7 @@ from onnx import numpy_helper
 # Original size -> seed size, for every tensor dimension.
 DIMS = {1000: 16, 128: 16, 64: 8, 256: 16}
 HEAD_SIZE, TINY_HEAD_SIZE = 16, 2
-DATA_LOCATION = "model.onnx.data"  # the name fuzz_onnx_import writes
+DATA_LOCATION = "model.onnx.data"  # the name fuzz_onnx_import writes too
 
 
 def shrink(array):
@@ -48,7 +50,7 @@ def shrink_value_info(value_info):
 
 
 def main():
-    model_path, separator_path, out_path = sys.argv[1:4]
+    model_path, out_dir = sys.argv[1:3]
     model = onnx.load(model_path, load_external_data=False)
     onnx.load_external_data_for_model(model, os.path.dirname(os.path.abspath(model_path)))
     data = bytearray()
@@ -78,9 +80,10 @@ def main():
         node.CopyFrom(bare)
     for value_info in list(model.graph.value_info) + list(model.graph.output):
         shrink_value_info(value_info)
-    with open(out_path, "wb") as out:
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "model.onnx"), "wb") as out:
         out.write(model.SerializeToString())
-        out.write(open(separator_path, "rb").read())
+    with open(os.path.join(out_dir, DATA_LOCATION), "wb") as out:
         out.write(bytes(data))
 
 
