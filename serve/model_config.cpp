@@ -41,6 +41,10 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
       if (!value.is_string() || !precision_from_name(value.get<std::string>(), &config.precision))
         throw Error(path + ": 'precision' must be \"fp32\", \"bf16\" or \"int8\", got " +
                     value.dump());
+    } else if (key == "bf16_attention") {
+      if (!value.is_boolean())
+        throw Error(path + ": 'bf16_attention' must be true or false, got " + value.dump());
+      config.bf16_attention = value.get<bool>();
     } else if (key == "max_batch_tokens") {
       config.max_batch_tokens = number_in<int64_t>(value, key, path, 1, int64_t{1} << 30);
     } else if (key == "max_queue_delay_ms") {

@@ -1,6 +1,6 @@
 // A model's serving settings: models/X.json beside models/X.fb (optional;
 // every key optional, unknown keys refused), e.g.
-//   {"instances": 2, "threads_per_instance": 1, "precision": "fp32",
+//   {"instances": 2, "threads_per_instance": 1, "precision": "fp32", "bf16_attention": true,
 //    "max_batch_tokens": 4096, "max_queue_delay_ms": 5, "max_queue": 128,
 //    "max_batch_requests": 0, "timeout_ms": 30000}
 #pragma once
@@ -16,6 +16,7 @@ struct ModelConfig {
   int instances = 1;             // sessions, each run by its own thread
   int threads_per_instance = 1;  // SessionOptions::threads
   Precision precision = Precision::kFloat32;
+  bool bf16_attention = true;  // SessionOptions::bf16_attention
   // A batch is cut once its tokens would pass this (or the model file's
   // max_tokens, if lower): real tokens for a model that runs ragged batches,
   // rows x longest sequence for one that runs padded. A single request larger

@@ -77,7 +77,8 @@ std::vector<LoadedModel> load_model_directory(const std::string& dir) {
                  {"max_tokens", m.summary.max_tokens},
                  {"ragged", m.summary.ragged_refusal.empty()},
                  {"instances", m.config.instances},
-                 {"precision", precision_name(m.config.precision)}});
+                 {"precision", precision_name(m.config.precision)},
+                 {"bf16_attention", m.config.bf16_attention}});
     } catch (const std::exception& e) {
       log_event("error", "model_skipped", {{"path", fb.string()}, {"message", e.what()}});
     }
@@ -93,7 +94,8 @@ ModelRepository::ModelRepository(std::vector<LoadedModel> models, Metrics& metri
         runners.push_back(
             std::make_unique<BatchRunner>(m.model,
                                           SessionOptions{.threads = m.config.threads_per_instance,
-                                                         .precision = m.config.precision},
+                                                         .precision = m.config.precision,
+                                                         .bf16_attention = m.config.bf16_attention},
                                           m.outputs));
       const BatchLimits limits{
           .max_rows = m.summary.max_batch,

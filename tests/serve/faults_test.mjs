@@ -14,7 +14,8 @@ import * as lib from "./lib.mjs";
 
 const dir = lib.tempDir("faults");
 const tiny = path.join(lib.sourceDir(), "tests/data/bert-tiny");
-lib.convertModel(tiny, dir, "tiny", { max_queue_delay_ms: 1, instances: 2 }, ["--max-seq", "32", "--max-batch", "8"]);
+lib.convertModel(tiny, dir, "tiny", { max_queue_delay_ms: 1, instances: 2, bf16_attention: false },
+                 ["--max-seq", "32", "--max-batch", "8"]);
 // "slow" holds requests in its queue 1.5 s: the queue and deadline cases.
 lib.convertModel(tiny, dir, "slow", { max_queue_delay_ms: 1500, max_queue: 2, max_batch_tokens: 100000 },
                  ["--max-seq", "32", "--max-batch", "8"]);
@@ -24,6 +25,8 @@ lib.convertModel(tiny, dir, "budget", { max_queue_delay_ms: 5000, max_batch_toke
 fs.writeFileSync(path.join(dir, "garbage.fb"), "this is not a model file");
 fs.copyFileSync(path.join(dir, "tiny.fb"), path.join(dir, "badconfig.fb"));
 fs.writeFileSync(path.join(dir, "badconfig.json"), JSON.stringify({ instances: 2, bogus: 1 }));
+fs.copyFileSync(path.join(dir, "tiny.fb"), path.join(dir, "badflag.fb"));
+fs.writeFileSync(path.join(dir, "badflag.json"), JSON.stringify({ bf16_attention: "no" }));
 
 const server = await lib.startServer(dir, ["--max-request-bytes", "65536", "--http-threads", "32"]);
 const client = lib.grpcClient(server.grpcAddress);
@@ -50,8 +53,10 @@ try {
   // Bad model files were reported and skipped; the rest serve.
   assert.deepEqual(server.models, ["budget", "slow", "tiny"]);
   const skipped = server.logs.filter((l) => l.event === "model_skipped").map((l) => path.basename(l.path));
-  assert.deepEqual(skipped, ["badconfig.fb", "garbage.fb"]);
+  assert.deepEqual(skipped, ["badconfig.fb", "badflag.fb", "garbage.fb"]);
   assert.ok(server.logs.some((l) => l.event === "model_skipped" && /unknown key 'bogus'/.test(l.message)));
+  assert.ok(server.logs.some((l) => l.event === "model_skipped" && /'bf16_attention' must be true or false/.test(l.message)));
+  assert.ok(server.logs.some((l) => l.event === "model_loaded" && l.model === "tiny" && l.bf16_attention === false));
   assert.equal((await fetch(`${server.http}/v2/models/garbage`)).status, 404);
 
   // HTTP: malformed and wrong requests.
