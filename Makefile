@@ -25,16 +25,20 @@ DEMO_MODEL := $(BUILD)/models/bert-3l-768-random.fb
 
 all: build
 
-# Idempotent: installs only what is missing. A package whose command is there
+# Idempotent: installs only what is missing, and fetches the package lists
+# when there are none (serve_deploy_test reads them). A package whose command is there
 # counts as present (NodeSource's nodejs carries npm, which Debian's npm would clash with).
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
 	  command -v $$p >/dev/null 2>&1 || { [ $$p = nodejs ] && command -v node >/dev/null 2>&1; } || \
 	  echo $$p; done); \
+	if [ -n "$$missing" ] || ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -qq; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 build: deps

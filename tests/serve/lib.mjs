@@ -45,12 +45,16 @@ export function convertModel(hfDir, dir, name, config, extra = []) {
   return out;
 }
 
-// Starts the server on free ports; resolves once its "listening" log line is out.
+// Starts the server on free loopback ports; resolves once its "listening" log line is out.
 export async function startServer(modelsDir, extraArgs = []) {
-  const child = spawn(env("MINIRT_SERVE"),
-                      ["--models", modelsDir, "--host", "127.0.0.1", "--port", "0", "--grpc-port", "0",
-                       ...extraArgs],
-                      { stdio: ["ignore", "ignore", "pipe"] });
+  return launchServer(["--models", modelsDir, "--host", "127.0.0.1", "--port", "0", "--grpc-port", "0",
+                       ...extraArgs]);
+}
+
+// Starts the server with exactly these arguments (and child_process.spawn
+// options, e.g. uid); resolves as startServer does.
+export async function launchServer(args, spawnOptions = {}) {
+  const child = spawn(env("MINIRT_SERVE"), args, { stdio: ["ignore", "ignore", "pipe"], ...spawnOptions });
   const logs = [];
   let buffered = "";
   const listening = new Promise((resolve, reject) => {
