@@ -9,7 +9,7 @@
 // through bench/serve/run.sh.
 //
 //   node bench/serve/load.mjs HF_MODEL_DIR [--clients 1,8,32] [--requests M]
-//        [--protocol http|grpc] [--threads T] [--delay-ms D] [--max-batch-tokens K]
+//        [--protocol http|grpc] [--threads T] [--precision fp32|bf16|int8] [--delay-ms D] [--max-batch-tokens K]
 //        [--lengths 8,12,16,16,20,24,32,48]
 import fs from "node:fs";
 import * as lib from "../../tests/serve/lib.mjs";
@@ -28,13 +28,14 @@ const clientCounts = flag("--clients", "1,8,32").split(",").map(Number);
 const requestsPerClient = Number(flag("--requests", "20"));
 const protocol = flag("--protocol", "http");
 const threads = Number(flag("--threads", "2"));
+const precision = flag("--precision", "fp32");
 const delayMs = Number(flag("--delay-ms", "5"));
 const maxBatchTokens = Number(flag("--max-batch-tokens", "2048"));
 // Query lengths in tokens, [CLS] and [SEP] included: short search queries.
 const lengthMix = flag("--lengths", "8,12,16,16,20,24,32,48").split(",").map(Number);
 
 const dir = lib.tempDir("bench");
-const common = { instances: 1, threads_per_instance: threads, max_queue: 4096 };
+const common = { instances: 1, threads_per_instance: threads, precision, max_queue: 4096 };
 lib.convertModel(hfDir, dir, "batched", { ...common, max_queue_delay_ms: delayMs, max_batch_tokens: maxBatchTokens },
                  ["--max-batch", "64", "--max-seq", "64"]);
 fs.copyFileSync(`${dir}/batched.fb`, `${dir}/single.fb`);
@@ -99,7 +100,7 @@ async function run(model, clients) {
 }
 
 console.log(`model ${hfDir}, outputs ${outputs.map((o) => o.name).join(",")}, ${protocol}, ${requestsPerClient} requests per client, lengths ${lengthMix.join("/")}, ` +
-            `${threads} threads, batched: max_queue_delay_ms ${delayMs}, max_batch_tokens ${maxBatchTokens}`);
+            `${threads} threads, ${precision}, batched: max_queue_delay_ms ${delayMs}, max_batch_tokens ${maxBatchTokens}`);
 console.log("clients | mode     | req/s   | p50 ms | p99 ms | mean batch | queue ms | batch ms | conns | listen drops");
 const results = {};
 try {
