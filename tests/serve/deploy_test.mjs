@@ -128,15 +128,23 @@ for (const [file, programs] of loaded) {
 }
 
 // --- The entrypoint, run as the image runs it.
-const models = lib.tempDir("deploy");
-fs.chmodSync(models, 0o755);  // the image's USER reads it
+// The image's files: the copied programs, and the models KServe mounts, all
+// readable by the image's USER (the build tree may not be).
+const root = lib.tempDir("deploy");
+const bin = path.join(root, "bin"), models = path.join(root, "models");
+for (const dir of [root, bin, models]) fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+fs.chmodSync(root, 0o755);
+for (const name of image.programs) {
+  fs.copyFileSync(path.join(path.dirname(lib.env("MINIRT_SERVE")), name), path.join(bin, name));
+  fs.chmodSync(path.join(bin, name), 0o755);
+}
 lib.convertModel(path.join(lib.sourceDir(), "tests/data/bert-tiny"), models, "bert-tiny", null,
                  ["--max-seq", "32", "--max-batch", "4"]);
 const args = entryArgs.map((a, i) =>
   a === "/mnt/models" ? models : ["--port", "--grpc-port"].includes(entryArgs[i - 1]) ? "0" : a);
 const uid = Number(image.user);
 const asUser = process.getuid() === 0 ? { uid, gid: uid } : {};  // non-root already otherwise
-const server = await lib.launchServer(args, asUser);
+const server = await lib.launchServer(args, asUser, path.join(bin, program));
 try {
   for (const probe of [container.readinessProbe, container.livenessProbe]) {
     const r = await fetch(`${server.http}${probe.httpGet.path}`);
@@ -158,6 +166,7 @@ try {
   const { code } = await server.stop();
   assert.equal(code, 0, "SIGTERM: exit 0");
   assert.ok(Date.now() - started < predictor.terminationGracePeriodSeconds * 1000, "within the grace period");
+  fs.rmSync(root, { recursive: true, force: true });
 }
 console.log(`deploy: manifests agree with the image; ${image.packages.length} runtime packages provide ` +
             `${image.programs.join(" and ")}'s libraries; the entrypoint served as uid ${image.user}`);

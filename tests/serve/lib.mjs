@@ -51,10 +51,11 @@ export async function startServer(modelsDir, extraArgs = []) {
                        ...extraArgs]);
 }
 
-// Starts the server with exactly these arguments (and child_process.spawn
-// options, e.g. uid); resolves as startServer does.
-export async function launchServer(args, spawnOptions = {}) {
-  const child = spawn(env("MINIRT_SERVE"), args, { stdio: ["ignore", "ignore", "pipe"], ...spawnOptions });
+// Starts the server (the built one, or `program`) with exactly these
+// arguments and child_process.spawn options (e.g. uid); resolves as
+// startServer does.
+export async function launchServer(args, spawnOptions = {}, program = env("MINIRT_SERVE")) {
+  const child = spawn(program, args, { stdio: ["ignore", "ignore", "pipe"], ...spawnOptions });
   const logs = [];
   let buffered = "";
   const listening = new Promise((resolve, reject) => {
