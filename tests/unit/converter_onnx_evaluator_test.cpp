@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -98,6 +100,33 @@ TEST_CASE("evaluator: Unsqueeze with a repeated axis is refused (it read past a 
     const HostTensor axes = HostTensor::of_ints(repeated, {2});
     CHECK(eval_error("Unsqueeze", {}, {&data, &axes}).find("Unsqueeze axes repeat axis") == 0);
   }
+}
+
+// fuzz_onnx_import found each of these as undefined behaviour (a wrapped
+// int64 product, a double cast outside int64) in the probe runs.
+TEST_CASE("evaluator: shape values from the file that pass int64 or are NaN are refused") {
+  const HostTensor data = HostTensor::of_ints({1, 2, 3, 4}, {4});
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const HostTensor huge = HostTensor::of_ints({kMin, kMin, -1}, {3});
+  CHECK(eval_error("Reshape", {}, {&data, &huge}).find("Reshape to [") == 0);
+  const HostTensor wrapping = HostTensor::of_ints({int64_t{1} << 32, int64_t{1} << 32, -1}, {3});
+  CHECK(eval_error("Reshape", {}, {&data, &wrapping}) ==
+        "tensor of shape [4294967296,4294967296] has more elements than int64 holds");
+  const HostTensor below = HostTensor::of_ints({-2, 2}, {2});
+  CHECK(eval_error("Reshape", {}, {&data, &below}) == "Reshape to [-2,2]: a dim below -1");
+
+  const HostTensor start = tensor<float>(DType::kF32, {}, {0});
+  const HostTensor far = tensor<float>(DType::kF32, {}, {1e20f});
+  const HostTensor one = tensor<float>(DType::kF32, {}, {1});
+  CHECK(eval_error("Range", {}, {&start, &far, &one}).find("has too many elements") !=
+        std::string::npos);
+  const HostTensor nan = tensor<float>(DType::kF32, {}, {std::nanf("")});
+  CHECK(eval_error("Range", {}, {&start, &nan, &one}).find("has too many elements") !=
+        std::string::npos);
+  CHECK(eval("Range", {}, {&start, &one, &one})[0].count() == 1);
+
+  const HostTensor nan_dims = tensor<float>(DType::kF32, {2}, {2, std::nanf("")});
+  CHECK(eval_error("Reshape", {}, {&data, &nan_dims}) == "a NaN where an integer is needed");
 }
 
 TEST_CASE("evaluator: DequantizeLinear per tensor and per axis, int8, uint8 and int32") {

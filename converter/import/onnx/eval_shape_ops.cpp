@@ -162,7 +162,7 @@ std::vector<HostTensor> reshape(const ir::Attributes& attrs, const EvalInputs& i
   const HostTensor& data = required_input(in, 0);
   std::vector<int64_t> dims = required_input(in, 1).ints();
   const bool allow_zero = attrs.get_int_or("allowzero", 0) != 0;
-  int64_t known = 1;
+  std::vector<int64_t> known_dims;  // all but the -1
   int infer = -1;
   for (size_t i = 0; i < dims.size(); ++i) {
     if (dims[i] == 0 && !allow_zero) {
@@ -172,10 +172,14 @@ std::vector<HostTensor> reshape(const ir::Attributes& attrs, const EvalInputs& i
     if (dims[i] == -1) {
       if (infer >= 0) fail("Reshape with two -1 dims");
       infer = static_cast<int>(i);
+    } else if (dims[i] < 0) {
+      fail("Reshape to " + dims_string(dims) + ": a dim below -1");
     } else {
-      known *= dims[i];
+      known_dims.push_back(dims[i]);
     }
   }
+  // Checked: the product of the dims the file gives may pass int64.
+  const int64_t known = HostTensor::count_of(known_dims);
   if (infer >= 0) {
     if (known == 0 || data.count() % known != 0) fail("Reshape cannot infer the -1 dim");
     dims[static_cast<size_t>(infer)] = data.count() / known;
@@ -288,7 +292,12 @@ std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
   const double s = start.at(0), limit = required_input(in, 1).at(0),
                delta = required_input(in, 2).at(0);
   if (delta == 0) fail("Range delta 0");
-  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - s) / delta)));
+  // The element count, bounded before the cast (NaN and infinity fail too).
+  const double steps = std::ceil((limit - s) / delta);
+  if (!(steps <= static_cast<double>(HostTensor::kMaxElements)))
+    fail("Range from " + std::to_string(s) + " to " + std::to_string(limit) + " by " +
+         std::to_string(delta) + " has too many elements");
+  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(steps));
   return {
       like(start, {n}, [&](void* dst) { ref::range(s, delta, n, elem_type(start.dtype), dst); })};
 }

@@ -1,6 +1,7 @@
 #include "converter/import/onnx/host_tensor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -17,9 +18,13 @@ T load(const void* data, size_t i) {
 
 }  // namespace
 
-int64_t HostTensor::count() const {
+int64_t HostTensor::count_of(const std::vector<int64_t>& dims) {
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims) {
+    if (d < 0) throw std::runtime_error("tensor of shape " + dims_string(dims) + " has a negative dim");
+    if (__builtin_mul_overflow(n, d, &n))
+      throw std::runtime_error("tensor of shape " + dims_string(dims) + " has more elements than int64 holds");
+  }
   return n;
 }
 
@@ -53,6 +58,7 @@ double HostTensor::at(size_t i) const {
 int64_t HostTensor::int_at(size_t i) const {
   if (dtype == ir::DType::kI64) return load<int64_t>(data(), i);
   const double v = at(i);
+  if (std::isnan(v)) throw std::runtime_error("a NaN where an integer is needed");
   constexpr double kLimit = 9.2e18;  // just inside the int64 range
   if (v >= kLimit) return std::numeric_limits<int64_t>::max();
   if (v <= -kLimit) return std::numeric_limits<int64_t>::min();
@@ -82,7 +88,7 @@ HostTensor HostTensor::of_ints(const std::vector<int64_t>& values, std::vector<i
 std::vector<uint8_t> HostTensor::allocate(ir::DType dtype, const std::vector<int64_t>& dims) {
   int64_t n = 1;
   for (int64_t d : dims) {
-    if (d < 0 || (d != 0 && n > (int64_t{1} << 31) / d)) {
+    if (d < 0 || (d != 0 && n > kMaxElements / d)) {
       throw std::runtime_error("tensor of shape " + dims_string(dims) + " is too large");
     }
     n *= d;

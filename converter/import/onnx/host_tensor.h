@@ -18,11 +18,17 @@
 namespace minirt::converter::onnx {
 
 struct HostTensor {
+  // The most elements a tensor computed on the host may hold.
+  static constexpr int64_t kMaxElements = int64_t{1} << 31;
+
   ir::DType dtype = ir::DType::kF32;
   std::vector<int64_t> dims;
   ir::WeightBytes bytes;  // row-major elements of dtype; empty when not kept
 
-  int64_t count() const;
+  // The product of dims; throws naming the shape when a dim is negative or
+  // the product passes int64 (dims come from the file and from evaluated ops).
+  static int64_t count_of(const std::vector<int64_t>& dims);
+  int64_t count() const { return count_of(dims); }
   size_t rank() const { return dims.size(); }
   bool has_data() const { return !bytes.empty(); }
   // The elements; throws when the data was not kept.
@@ -32,7 +38,7 @@ struct HostTensor {
     return static_cast<const T*>(data());
   }
   double at(size_t i) const;       // element i of any dtype, as a double
-  int64_t int_at(size_t i) const;  // saturates at the int64 range
+  int64_t int_at(size_t i) const;  // saturates at the int64 range; throws for NaN
   std::vector<int64_t> ints() const;
   // Same dims, dtype and bytes.
   bool same_data(const HostTensor& other) const;
