@@ -21,9 +21,11 @@ T load(const void* data, size_t i) {
 int64_t HostTensor::count_of(const std::vector<int64_t>& dims) {
   int64_t n = 1;
   for (int64_t d : dims) {
-    if (d < 0) throw std::runtime_error("tensor of shape " + dims_string(dims) + " has a negative dim");
+    if (d < 0)
+      throw std::runtime_error("tensor of shape " + dims_string(dims) + " has a negative dim");
     if (__builtin_mul_overflow(n, d, &n))
-      throw std::runtime_error("tensor of shape " + dims_string(dims) + " has more elements than int64 holds");
+      throw std::runtime_error("tensor of shape " + dims_string(dims) +
+                               " has more elements than int64 holds");
   }
   return n;
 }
