@@ -10,6 +10,7 @@
 #include "ops/ref/activation.h"
 #include "ops/ref/dispatch.h"
 #include "ops/ref/grain.h"
+#include "ops/ref/saturate.h"
 #include "ops/ref/strided_index.h"
 
 namespace minirt::ref {
@@ -43,7 +44,7 @@ T arithmetic(ElementwiseFn fn, T a, T b) {
       }
       return a / b;
     case ElementwiseFn::kPow:
-      return static_cast<T>(std::pow(a, b));
+      return saturate_to<T>(std::pow(a, b));
     case ElementwiseFn::kMax:
       return std::max(a, b);
     case ElementwiseFn::kMin:
@@ -102,6 +103,8 @@ template <typename To, typename From>
 To cast(From x) {
   if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
     return x != 0;
+  } else if constexpr (std::is_floating_point_v<From>) {
+    return saturate_to<To>(x);
   } else {
     return static_cast<To>(x);
   }

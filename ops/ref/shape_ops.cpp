@@ -2,6 +2,7 @@
 // Concat; Range; and the Dims helpers every generic kernel uses.
 #include <cstring>
 
+#include "ops/ref/saturate.h"
 #include "ops/ref/strided_index.h"
 
 namespace minirt::ref {
@@ -92,9 +93,9 @@ void range(double start, double delta, int64_t count, ElemType type, void* dst) 
     if (type == ElemType::kF32) {
       static_cast<float*>(dst)[i] = static_cast<float>(v);
     } else if (type == ElemType::kI32) {
-      static_cast<int32_t*>(dst)[i] = static_cast<int32_t>(v);
+      static_cast<int32_t*>(dst)[i] = saturate_to<int32_t>(v);
     } else {
-      static_cast<int64_t*>(dst)[i] = static_cast<int64_t>(v);
+      static_cast<int64_t*>(dst)[i] = saturate_to<int64_t>(v);
     }
   }
 }

@@ -124,6 +124,8 @@ TEST_CASE("evaluator: shape values from the file that pass int64 or are NaN are 
   CHECK(eval_error("Range", {}, {&start, &nan, &one}).find("has too many elements") !=
         std::string::npos);
   CHECK(eval("Range", {}, {&start, &one, &one})[0].count() == 1);
+  const HostTensor far_below = tensor<float>(DType::kF32, {}, {-1e20f});
+  CHECK(eval("Range", {}, {&start, &far_below, &one})[0].count() == 0);
 
   const HostTensor nan_dims = tensor<float>(DType::kF32, {2}, {2, std::nanf("")});
   CHECK(eval_error("Reshape", {}, {&data, &nan_dims}) == "a NaN where an integer is needed");

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include "ops/ref/generic_kernels.h"
 #include "tests/unit/test_util.h"
@@ -162,6 +164,52 @@ TEST_CASE("unary f32 ops, Where, Cast and Expand") {
   cast.dst_type = ElemType::kF32;
   ref::elementwise(cast, parallel);
   for (size_t e = 0; e < 24; ++e) CHECK(expanded[e] == y[e % 4]);
+}
+
+// A NaN or out-of-range float cast to an integer was undefined behaviour
+// (a plain static_cast); values come from model files, so each saturates.
+TEST_CASE("Cast and integer Pow saturate: NaN is 0, out-of-range values clamp") {
+  SerialParallel parallel;
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> x{std::nanf(""), inf, -inf, 1e30f, -1e30f, 9.3e18f, -2.5f, 3.7f};
+  const ref::Dims dims = ref::make_dims(std::array<int64_t, 1>{8});
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(),
+                    kMin = std::numeric_limits<int64_t>::min();
+  std::vector<int64_t> wide(8);
+  ref::ElementwiseArgs cast;
+  cast.fn = ElementwiseFn::kCast;
+  cast.src[0] = {x.data(), dims, ElemType::kF32};
+  cast.dst = wide.data();
+  cast.dst_dims = dims;
+  cast.dst_type = ElemType::kI64;
+  ref::elementwise(cast, parallel);
+  CHECK(wide == std::vector<int64_t>{0, kMax, kMin, kMax, kMin, kMax, -2, 3});
+  std::vector<int32_t> narrow(8);
+  cast.dst = narrow.data();
+  cast.dst_type = ElemType::kI32;
+  ref::elementwise(cast, parallel);
+  constexpr int32_t kMax32 = std::numeric_limits<int32_t>::max(),
+                    kMin32 = std::numeric_limits<int32_t>::min();
+  CHECK(narrow == std::vector<int32_t>{0, kMax32, kMin32, kMax32, kMin32, kMax32, -2, 3});
+
+  // 10^30 does not fit int64.
+  const std::vector<int64_t> base{10}, exponent{30};
+  std::vector<int64_t> power(1);
+  ref::ElementwiseArgs pow;
+  pow.fn = ElementwiseFn::kPow;
+  pow.src[0] = {base.data(), ref::make_dims(std::array<int64_t, 1>{1}), ElemType::kI64};
+  pow.src[1] = pow.src[0];
+  pow.src[1].data = exponent.data();
+  pow.dst = power.data();
+  pow.dst_dims = pow.src[0].dims;
+  pow.dst_type = ElemType::kI64;
+  ref::elementwise(pow, parallel);
+  CHECK(power[0] == kMax);
+
+  // Range from the highest int64, which is 2^63 as a double (out of range).
+  std::vector<int64_t> range(2);
+  ref::range(static_cast<double>(kMax), -1.0, 2, ElemType::kI64, range.data());
+  CHECK(range[0] == kMax);
 }
 
 }  // namespace

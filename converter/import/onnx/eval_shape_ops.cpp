@@ -297,7 +297,7 @@ std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
   if (!(steps <= static_cast<double>(HostTensor::kMaxElements)))
     fail("Range from " + std::to_string(s) + " to " + std::to_string(limit) + " by " +
          std::to_string(delta) + " has too many elements");
-  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(steps));
+  const int64_t n = steps > 0 ? static_cast<int64_t>(steps) : 0;  // no cast of a huge negative
   return {
       like(start, {n}, [&](void* dst) { ref::range(s, delta, n, elem_type(start.dtype), dst); })};
 }
