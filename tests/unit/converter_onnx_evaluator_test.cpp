@@ -124,6 +124,10 @@ TEST_CASE("evaluator: shape values from the file that pass int64 or are NaN are 
   CHECK(eval_error("Range", {}, {&start, &nan, &one}).find("has too many elements") !=
         std::string::npos);
   CHECK(eval("Range", {}, {&start, &one, &one})[0].count() == 1);
+  const HostTensor empty = tensor<float>(DType::kF32, {0}, {});
+  CHECK(eval_error("Range", {}, {&empty, &one, &one}) ==
+        "Range's start, limit and delta must be scalars; input 0 is [0]");
+  CHECK_THROWS_WITH(empty.at(0), "element 0 of a [0] tensor is read, which it does not have");
   const HostTensor far_below = tensor<float>(DType::kF32, {}, {-1e20f});
   CHECK(eval("Range", {}, {&start, &far_below, &one})[0].count() == 0);
 

@@ -289,6 +289,10 @@ std::vector<HostTensor> flatten(const ir::Attributes& attrs, const EvalInputs& i
 std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
   const HostTensor& start = required_input(in, 0);
   require_dtype(start, {ir::DType::kF32, ir::DType::kI64, ir::DType::kI32}, "Range's start");
+  for (size_t i = 0; i < 3; ++i)
+    if (required_input(in, i).count() != 1)
+      fail("Range's start, limit and delta must be scalars; input " + std::to_string(i) + " is " +
+           dims_string(required_input(in, i).dims));
   const double s = start.at(0), limit = required_input(in, 1).at(0),
                delta = required_input(in, 2).at(0);
   if (delta == 0) fail("Range delta 0");

@@ -37,8 +37,17 @@ const void* HostTensor::data() const {
   return bytes.bytes().data();
 }
 
+// The data, once i is known to be an element: a tensor from the file may
+// hold fewer elements than an op expects.
+const void* HostTensor::data_for(size_t i) const {
+  if (i >= static_cast<size_t>(count()))
+    throw std::runtime_error("element " + std::to_string(i) + " of a " + dims_string(dims) +
+                             " tensor is read, which it does not have");
+  return data();
+}
+
 double HostTensor::at(size_t i) const {
-  const void* d = data();
+  const void* d = data_for(i);
   switch (dtype) {
     case ir::DType::kF32:
       return load<float>(d, i);
@@ -58,7 +67,7 @@ double HostTensor::at(size_t i) const {
 }
 
 int64_t HostTensor::int_at(size_t i) const {
-  if (dtype == ir::DType::kI64) return load<int64_t>(data(), i);
+  if (dtype == ir::DType::kI64) return load<int64_t>(data_for(i), i);
   const double v = at(i);
   if (std::isnan(v)) throw std::runtime_error("a NaN where an integer is needed");
   constexpr double kLimit = 9.2e18;  // just inside the int64 range

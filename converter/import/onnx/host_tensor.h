@@ -37,7 +37,7 @@ struct HostTensor {
   const T* data_as() const {
     return static_cast<const T*>(data());
   }
-  double at(size_t i) const;       // element i of any dtype, as a double
+  double at(size_t i) const;       // element i of any dtype, as a double; throws past the end
   int64_t int_at(size_t i) const;  // saturates at the int64 range; throws for NaN
   std::vector<int64_t> ints() const;
   // Same dims, dtype and bytes.
@@ -55,6 +55,8 @@ struct HostTensor {
   static HostTensor of_ints(const std::vector<int64_t>& values, std::vector<int64_t> dims);
 
  private:
+  // data(), after checking that element i exists.
+  const void* data_for(size_t i) const;
   // Zeroed bytes for a tensor of dtype and dims; throws when too large.
   static std::vector<uint8_t> allocate(ir::DType dtype, const std::vector<int64_t>& dims);
 };
