@@ -296,7 +296,8 @@ std::vector<HostTensor> range(const ir::Attributes&, const EvalInputs& in) {
   const double s = start.at(0), limit = required_input(in, 1).at(0),
                delta = required_input(in, 2).at(0);
   if (delta == 0) fail("Range delta 0");
-  // The element count, bounded before the cast (NaN and infinity fail too).
+  // The element count, bounded before the cast (NaN and +infinity fail,
+  // -infinity is empty).
   const double steps = std::ceil((limit - s) / delta);
   if (!(steps <= static_cast<double>(HostTensor::kMaxElements)))
     fail("Range from " + std::to_string(s) + " to " + std::to_string(limit) + " by " +

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <stdexcept>
+
+#include "ops/ref/saturate.h"
 
 namespace minirt::converter::onnx {
 namespace {
@@ -70,10 +71,7 @@ int64_t HostTensor::int_at(size_t i) const {
   if (dtype == ir::DType::kI64) return load<int64_t>(data_for(i), i);
   const double v = at(i);
   if (std::isnan(v)) throw std::runtime_error("a NaN where an integer is needed");
-  constexpr double kLimit = 9.2e18;  // just inside the int64 range
-  if (v >= kLimit) return std::numeric_limits<int64_t>::max();
-  if (v <= -kLimit) return std::numeric_limits<int64_t>::min();
-  return static_cast<int64_t>(v);
+  return ref::saturate_to<int64_t>(v);
 }
 
 std::vector<int64_t> HostTensor::ints() const {
