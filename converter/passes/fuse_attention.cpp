@@ -110,8 +110,9 @@ bool consistent(const ir::Graph& g, const AttentionMatch& m, const ir::Op& merge
       return false;
     }
   }
-  return g.values[merge.outputs[0]].shape == out &&
-         const_dims(g.values[m.q.linear->inputs[1]].shape).at(0) == width;
+  // The Q weight's rows (empty dims when any is symbolic: no match).
+  const std::vector<int64_t> q_weight = const_dims(g.values[m.q.linear->inputs[1]].shape);
+  return g.values[merge.outputs[0]].shape == out && !q_weight.empty() && q_weight[0] == width;
 }
 
 // Q, K and V weights stacked along N into [3H, K], biases into [3H].

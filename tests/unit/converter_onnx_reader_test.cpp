@@ -118,6 +118,14 @@ TEST_CASE("onnx reader: errors name the node, op type and opset, or the tensor a
   CHECK(import_error(model({field(1, constant)}))
             .find("node 'Constant_node' (Constant, opset 14): attribute 'value' must be a tensor, "
                   "is of type 2") != std::string::npos);
+  // A TENSOR attribute with no tensor (fuzz_onnx_import: std::out_of_range
+  // escaped from ConstantOfShape's fill value).
+  Bytes fill = node("ConstantOfShape", {"input_ids"}, "y");
+  const Bytes no_tensor = field(5, ProtoWriter().string(1, "value").varint(20, 4).data);
+  fill.insert(fill.end(), no_tensor.begin(), no_tensor.end());
+  CHECK(import_error(model({field(11, int64_input("input_ids")), field(1, fill)}))
+            .find("attribute 'value' of type TENSOR holds 0 tensors, not one") !=
+        std::string::npos);
 }
 
 TEST_CASE("onnx reader: external data is mapped, and a missing or short file is an error") {

@@ -171,7 +171,8 @@ class Importer {
       case OnnxAttribute::kTensor:
         if (node.op_type != "ConstantOfShape") break;
         // ConstantOfShape's fill value becomes its second input.
-        add_tensor(node.outputs.at(0) + ".value", attr.tensor.at(0));
+        if (node.outputs.empty()) fail("needs an output");
+        add_tensor(node.outputs[0] + ".value", attr.tensor[0]);
         op.inputs.resize(1);
         op.inputs.push_back(static_cast<int>(g_.values.size()) - 1);
         return;
@@ -186,7 +187,7 @@ class Importer {
     const OnnxAttribute& attr = node.attributes[0];
     TensorProto t;
     if (attr.name == "value") {
-      if (attr.type != OnnxAttribute::kTensor || attr.tensor.empty())
+      if (attr.type != OnnxAttribute::kTensor)
         fail("attribute 'value' must be a tensor, is of type " + std::to_string(attr.type));
       t = attr.tensor[0];
     } else if (attr.name == "value_float" || attr.name == "value_floats") {

@@ -60,6 +60,9 @@ OnnxAttribute parse_attribute(std::span<const uint8_t> bytes) {
         break;
     }
   }
+  if (attr.type == OnnxAttribute::kTensor && attr.tensor.size() != 1)
+    throw std::runtime_error("attribute '" + attr.name + "' of type TENSOR holds " +
+                             std::to_string(attr.tensor.size()) + " tensors, not one");
   return attr;
 }
 
