@@ -6,6 +6,7 @@ namespace minirt {
 namespace {
 
 std::vector<SymDim> sym_dims(const flatbuffers::Vector<const fb::Dim*>* dims, const OpInfo& op) {
+  check_element_alignment(dims, "op '" + op.name + "': the dims");
   std::vector<SymDim> out;
   if (dims)
     for (const fb::Dim* d : *dims) out.push_back(sym_dim_from(*d, "op '" + op.name + "'"));
@@ -67,6 +68,7 @@ bool read_generic_params(const fb::Op& src, OpInfo& op) {
     case fb::OpParams::Slice:
       op.kind = OpKind::Slice;
       op.dims = sym_dims(src.params_as_Slice()->starts(), op);
+      check_element_alignment(src.params_as_Slice()->steps(), "op '" + op.name + "': the steps");
       op.steps = list<int64_t>(src.params_as_Slice()->steps());
       return true;
     case fb::OpParams::Concat:

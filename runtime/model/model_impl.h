@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "format/dtype_info.h"
@@ -107,6 +108,19 @@ struct OpInfo {
 // attention in fp32 too, and a file with every MatMul at F32 runs a reduced
 // session exactly as fp32.
 void set_attention_floors(std::vector<OpInfo>& ops);
+
+// Throws Error naming `where` when a vector of 8-byte elements (int64, Dim)
+// starts misaligned. The FlatBuffers verifier checks a vector's length field
+// (4-byte aligned), not its elements, so a corrupt offset can leave them
+// misaligned, and reading them is undefined. The bytes start on a 64-byte
+// boundary (a page for a map), so this is alignment within the file.
+template <typename T>
+void check_element_alignment(const flatbuffers::Vector<T>* vector, const std::string& where) {
+  using Element = std::remove_pointer_t<typename flatbuffers::Vector<T>::return_type>;
+  if (vector && vector->size() > 0 &&
+      reinterpret_cast<uintptr_t>(vector->Data()) % alignof(Element) != 0)
+    throw Error(where + " vector starts misaligned (corrupt file)");
+}
 
 // A file's dim as a SymDim. Throws Error naming `where` for symbol bits this
 // runtime does not know: a newer format's symbol, which it would misread.

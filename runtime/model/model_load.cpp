@@ -54,13 +54,7 @@ ValueInfo read_value(const fb::Model& root, uint32_t index, const Model::Impl& i
   value.dtype = src->dtype();
   value.kind = kind_from(src->kind());
   if (!src->shape()) throw Error(where + " has no shape");
-  // The verifier checks a struct vector's length field (4-byte aligned), not
-  // its elements: a corrupt offset can leave the int64 dims misaligned. The
-  // bytes start on a 64-byte boundary (a page for a map), so this is
-  // alignment within the file. (An empty shape, a scalar's, has none.)
-  if (src->shape()->size() > 0 &&
-      reinterpret_cast<uintptr_t>(src->shape()->Data()) % alignof(fb::Dim) != 0)
-    throw Error(where + " has a misaligned shape (corrupt file)");
+  check_element_alignment(src->shape(), where + ": the shape");
   // Graph inputs and outputs fit the API's kMaxRank (checked with the wiring);
   // intermediates of generic ops may reach the generic kernels' kMaxDims.
   if (src->shape()->size() > static_cast<uint32_t>(ref::kMaxDims))

@@ -488,7 +488,7 @@ TEST_CASE("model check: a shape vector moved off its 8-byte alignment is refused
   *offset += 4;
   const std::string error = load_error(bytes);
   INFO(error);
-  CHECK(error.find("value 0 'input_ids' has a misaligned shape (corrupt file)") !=
+  CHECK(error.find("value 0 'input_ids': the shape vector starts misaligned (corrupt file)") !=
         std::string::npos);
 }
 
