@@ -68,7 +68,9 @@ void slice(const SliceArgs& args) {
   int64_t offset = 0;
   for (int a = 0; a < args.src_dims.rank; ++a) {
     offset += args.starts[a] * src_strides[a];
-    strides[a] = args.steps[a] * src_strides[a];
+    // An axis that keeps one element never steps: its step (the file's own
+    // number, unbounded then) is not multiplied, which could overflow.
+    strides[a] = args.dst_dims.d[a] > 1 ? args.steps[a] * src_strides[a] : 0;
   }
   strided_copy(args.src, args.dst, args.dst_dims, strides, offset, args.elem_bytes);
 }

@@ -110,6 +110,17 @@ TEST_CASE("transpose, slice, concat and range move elements as ONNX says") {
     for (int64_t j = 0; j < 2; ++j)
       for (int64_t k = 0; k < 2; ++k)
         CHECK(s[(i * 2 + j) * 2 + k] == x[(i * 3 + 2 - j) * 4 + 1 + 2 * k]);
+  // An axis keeping one element may have any step: x[1:2:huge, 0, :] (the
+  // step times the stride overflowed int64 before: fuzz_model_load).
+  std::vector<int64_t> row(4);
+  ref::slice({x.data(),
+              row.data(),
+              dims({2, 3, 4}),
+              dims({1, 1, 4}),
+              {1, 0, 0},
+              {int64_t{1} << 60, int64_t{1} << 62, 1},
+              8});
+  for (int64_t k = 0; k < 4; ++k) CHECK(row[k] == x[12 + k]);
   // concat x [2,3,4] and t viewed as [2,1,4]... use the first 8 of t: [2,1,4] along axis 1.
   std::vector<int64_t> cat(2 * 4 * 4);
   const void* parts[] = {x.data(), t.data()};
