@@ -31,6 +31,18 @@ ref::ElementwiseArgs binary_args(ElementwiseFn fn, const void* a, const void* b,
   return args;
 }
 
+// A Cast of f32 src (src_dims, broadcast to dst_dims) to `to`.
+ref::ElementwiseArgs cast_args(const float* src, const ref::Dims& src_dims, void* dst,
+                               const ref::Dims& dst_dims, ElemType to) {
+  ref::ElementwiseArgs args;
+  args.fn = ElementwiseFn::kCast;
+  args.src[0] = {src, src_dims, ElemType::kF32};
+  args.dst = dst;
+  args.dst_dims = dst_dims;
+  args.dst_type = to;
+  return args;
+}
+
 TEST_CASE("binary f32 and i64 element-wise ops broadcast like numpy") {
   const uint32_t seed = test::fresh_seed();
   CAPTURE(seed);
@@ -144,13 +156,7 @@ TEST_CASE("unary f32 ops, Where, Cast and Expand") {
   where.dst_dims = dims;
   ref::elementwise(where, parallel);
   std::vector<int64_t> truncated(12);
-  ref::ElementwiseArgs cast;
-  cast.fn = ElementwiseFn::kCast;
-  cast.src[0] = {x.data(), dims, ElemType::kF32};
-  cast.dst = truncated.data();
-  cast.dst_dims = dims;
-  cast.dst_type = ElemType::kI64;
-  ref::elementwise(cast, parallel);
+  ref::elementwise(cast_args(x.data(), dims, truncated.data(), dims, ElemType::kI64), parallel);
   for (int64_t i = 0; i < 3; ++i)
     for (int64_t j = 0; j < 4; ++j) {
       CHECK(picked[i * 4 + j] == (cond[i] ? x[i * 4 + j] : y[j]));
@@ -158,11 +164,9 @@ TEST_CASE("unary f32 ops, Where, Cast and Expand") {
     }
   // Expand: y [4] -> [2,3,4] by a same-type Cast.
   std::vector<float> expanded(24);
-  cast.src[0] = {y.data(), ref::make_dims(std::array<int64_t, 1>{4}), ElemType::kF32};
-  cast.dst = expanded.data();
-  cast.dst_dims = ref::make_dims(std::array<int64_t, 3>{2, 3, 4});
-  cast.dst_type = ElemType::kF32;
-  ref::elementwise(cast, parallel);
+  ref::elementwise(cast_args(y.data(), ref::make_dims(std::array<int64_t, 1>{4}), expanded.data(),
+                             ref::make_dims(std::array<int64_t, 3>{2, 3, 4}), ElemType::kF32),
+                   parallel);
   for (size_t e = 0; e < 24; ++e) CHECK(expanded[e] == y[e % 4]);
 }
 
@@ -176,18 +180,10 @@ TEST_CASE("Cast and integer Pow saturate: NaN is 0, out-of-range values clamp") 
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max(),
                     kMin = std::numeric_limits<int64_t>::min();
   std::vector<int64_t> wide(8);
-  ref::ElementwiseArgs cast;
-  cast.fn = ElementwiseFn::kCast;
-  cast.src[0] = {x.data(), dims, ElemType::kF32};
-  cast.dst = wide.data();
-  cast.dst_dims = dims;
-  cast.dst_type = ElemType::kI64;
-  ref::elementwise(cast, parallel);
+  ref::elementwise(cast_args(x.data(), dims, wide.data(), dims, ElemType::kI64), parallel);
   CHECK(wide == std::vector<int64_t>{0, kMax, kMin, kMax, kMin, kMax, -2, 3});
   std::vector<int32_t> narrow(8);
-  cast.dst = narrow.data();
-  cast.dst_type = ElemType::kI32;
-  ref::elementwise(cast, parallel);
+  ref::elementwise(cast_args(x.data(), dims, narrow.data(), dims, ElemType::kI32), parallel);
   constexpr int32_t kMax32 = std::numeric_limits<int32_t>::max(),
                     kMin32 = std::numeric_limits<int32_t>::min();
   CHECK(narrow == std::vector<int32_t>{0, kMax32, kMin32, kMax32, kMin32, kMax32, -2, 3});
