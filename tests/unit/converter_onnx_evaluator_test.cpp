@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -30,7 +31,7 @@ using ir::DType;
 template <typename T>
 HostTensor tensor(DType dtype, std::vector<int64_t> dims, const std::vector<T>& values) {
   return HostTensor::computed(dtype, std::move(dims), [&](void* dst) {
-    std::memcpy(dst, values.data(), values.size() * sizeof(T));
+    std::copy(values.begin(), values.end(), static_cast<T*>(dst));
   });
 }
 
