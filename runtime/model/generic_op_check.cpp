@@ -269,7 +269,8 @@ void check_expand(const OpChecker& c) {
            c.out(0).shape_str());
 }
 
-void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
+void check_produced(const OpChecker& c, const OpInfo& op, int32_t max_batch,
+                    int32_t max_seq) {  // Range, DimValues
   c.arity(0, 1);
   const ValueInfo& out = c.out(0);
   if (op.kind == OpKind::Range) {
@@ -283,6 +284,12 @@ void check_produced(const OpChecker& c, const OpInfo& op) {  // Range, DimValues
     if (d.batch || d.seq) c.fail("output must have a constant shape");
   if (out.numel({1, 1}) != static_cast<int64_t>(op.dims.size()))
     c.fail("needs one value per output element");
+  // The values are the file's own factors, not a value's (bounded) dims; the
+  // product is largest in magnitude at max batch and seq.
+  for (const SymDim& d : op.dims)
+    if (!checked_eval(d, {max_batch, max_seq}))
+      c.fail("value " + d.str() + " overflows at max_batch " + std::to_string(max_batch) +
+             ", max_seq " + std::to_string(max_seq));
 }
 
 // QuantizeLinear, DequantizeLinear: f32 <-> i8 or u8, one scale (and zero
@@ -341,7 +348,7 @@ void check_generic_op(const OpChecker& c, const OpInfo& op, int32_t max_batch, i
       return check_expand(c);
     case OpKind::Range:
     case OpKind::DimValues:
-      return check_produced(c, op);
+      return check_produced(c, op, max_batch, max_seq);
     case OpKind::QuantizeLinear:
     case OpKind::DequantizeLinear:
       return check_quantize_linear(c, op);

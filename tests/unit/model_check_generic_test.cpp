@@ -424,13 +424,20 @@ TEST_CASE("generic check: Range and DimValues") {
            "has 1 inputs and 1 outputs, expected 0 and 1"},
       });
   const SpecOp values{.type = Op::DimValues, .dims = {dim(3), seq_dim()}};
-  check_cases("DimValues", {
-                               {"dtype", one_op(values, {}, f32({dim(2)})), "'y' may not be f32"},
-                               {"symbolic shape", one_op(values, {}, i64({batch_dim()})),
-                                "output must have a constant shape"},
-                               {"count", one_op(values, {}, i64({dim(3)})),
-                                "needs one value per output element"},
-                           });
+  check_cases(
+      "DimValues",
+      {
+          {"dtype", one_op(values, {}, f32({dim(2)})), "'y' may not be f32"},
+          {"symbolic shape", one_op(values, {}, i64({batch_dim()})),
+           "output must have a constant shape"},
+          {"count", one_op(values, {}, i64({dim(3)})), "needs one value per output element"},
+          // 2^62 * S at max seq 8 (fuzz_model_load found the
+          // signed overflow when the op ran).
+          {"value overflowing",
+           one_op({.type = Op::DimValues, .dims = {fb::Dim(int64_t{1} << 62, fb::DimSymbol::SEQ)}},
+                  {}, i64({dim(1)})),
+           "value 4611686018427387904*S overflows at max_batch 2, max_seq 8"},
+      });
 }
 
 TEST_CASE("generic check: QuantizeLinear and DequantizeLinear") {
