@@ -431,8 +431,7 @@ TEST_CASE("generic check: Range and DimValues") {
           {"symbolic shape", one_op(values, {}, i64({batch_dim()})),
            "output must have a constant shape"},
           {"count", one_op(values, {}, i64({dim(3)})), "needs one value per output element"},
-          // 2^62 * S at max seq 8 (fuzz_model_load found the
-          // signed overflow when the op ran).
+          // 2^62 * S at max seq 8 (fuzz_model_load found the signed overflow when the op ran).
           {"value overflowing",
            one_op({.type = Op::DimValues, .dims = {fb::Dim(int64_t{1} << 62, fb::DimSymbol::SEQ)}},
                   {}, i64({dim(1)})),
